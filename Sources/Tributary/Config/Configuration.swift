@@ -1,0 +1,76 @@
+import Foundation
+
+/// The whole validated configuration of one Tributary instance.
+public struct Configuration: Sendable, Equatable {
+    /// Absolute path of the file this configuration was read from.
+    public var sourcePath: String
+    public var storage: StorageSettings
+    public var outputs: [OutputSettings]
+    public var poll: PollSettings
+    public var log: LogSettings
+    public var feeds: [FeedSettings]
+
+    /// The folder that relative paths in the file are resolved against.
+    public var baseDirectory: URL { URL(fileURLWithPath: sourcePath).deletingLastPathComponent() }
+}
+
+/// Where state lives and how long it is kept.
+public struct StorageSettings: Sendable, Equatable {
+    /// Absolute path of the SQLite database.
+    public var databasePath: String
+    /// Items older than this (and not in an output) are pruned; nil keeps everything.
+    public var keep: TimeInterval?
+}
+
+/// One merged output file.
+public struct OutputSettings: Sendable, Equatable {
+    public var path: String
+    public var title: String
+    public var maxEntries: Int
+    /// Items older than this are left out of the file.
+    public var maxAge: TimeInterval?
+    /// Public URL of the output, written as `link rel="self"`.
+    public var link: String?
+    /// Only items from feeds carrying one of these tags; empty means all.
+    public var tags: [String]
+    public var format: OutputFormat
+}
+
+/// The serialisation of an output file.
+public enum OutputFormat: String, Sendable, Equatable {
+    case atom
+    case json
+}
+
+/// Defaults and limits for polling.
+public struct PollSettings: Sendable, Equatable {
+    public var interval: TimeInterval = 15 * 60
+    public var concurrency: Int = 8
+    public var perHost: Int = 2
+    public var timeout: TimeInterval = 30
+    public var connectTimeout: TimeInterval = 10
+    public var maxBodyBytes: Int = 10 * 1024 * 1024
+    public var userAgent: String = FetchDefaults.userAgent
+    /// The shortest interval that server hints may not undercut.
+    public var minimumInterval: TimeInterval = 5 * 60
+}
+
+/// Logging threshold.
+public struct LogSettings: Sendable, Equatable {
+    public var level: String = "info"
+}
+
+/// One `[[feed]]` table.
+public struct FeedSettings: Sendable, Equatable {
+    public var name: String
+    public var url: String
+    public var interval: TimeInterval?
+    public var tags: [String]
+    public var userAgent: String?
+}
+
+/// Shared constants for identifying ourselves to servers.
+public enum FetchDefaults {
+    public static let version = "0.1.0"
+    public static let userAgent = "Tributary/\(version) (feed aggregator; +https://github.com/tributary/tributary)"
+}

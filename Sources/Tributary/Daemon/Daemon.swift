@@ -1,0 +1,130 @@
+import Dispatch
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The long-running service: a Dispatch timer drives the schedule; signals reload or stop it.
+///
+/// All mutable state is confined to `queue`; signal handlers only hop onto it or set the
+/// cancellation flag, which is why the class can be `@unchecked Sendable`.
+public final class Daemon: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "tributary.daemon")
+    private let configPath: String
+    private var aggregator: Aggregator
+    private let logger: Logger
+    private let cancel = CancellationFlag()
+    private let notifier = SystemdNotifier()
+    private var timer: DispatchSourceTimer?
+    private var signalSources: [DispatchSourceSignal] = []
+    private var lastWatchdog = Date.distantPast
+    private var lastWrite: Date?
+    private var stopping = false
+
+    public init(configPath: String, config: Configuration, logger: Logger) throws(StoreError) {
+        self.configPath = configPath
+        self.logger = logger
+        aggregator = try Aggregator(config: config, logger: logger)
+    }
+
+    /// Starts the timer and signal handlers and never returns; exits 0 on SIGTERM or SIGINT.
+    public func run() -> Never {
+        for sig in [SIGTERM, SIGINT, SIGHUP] { signal(sig, SIG_IGN) }
+        for sig in [SIGTERM, SIGINT] {
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
+            source.setEventHandler { [self] in stop(signal: sig) }
+            source.resume()
+            signalSources.append(source)
+        }
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .main)
+        hup.setEventHandler { [self] in queue.async { self.reload() } }
+        hup.resume()
+        signalSources.append(hup)
+
+        queue.async { [self] in
+            logger.info("started", metadata: ["config": "\(configPath)", "feeds": "\(aggregator.config.feeds.count)",
+                                              "database": "\(aggregator.config.storage.databasePath)"])
+            notifier.send("READY=1\nSTATUS=started, \(aggregator.config.feeds.count) feeds")
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now(), repeating: .seconds(1), leeway: .milliseconds(200))
+            timer.setEventHandler { [self] in tick() }
+            timer.resume()
+            self.timer = timer
+        }
+        dispatchMain()
+    }
+
+    private func tick() {
+        guard !stopping else { return }
+        let now = Date()
+        let due = aggregator.dueFeeds(now: now)
+        if !due.isEmpty {
+            let report = aggregator.poll(due, cancel: cancel)
+            if !report.outputsWritten.isEmpty { lastWrite = Date() }
+            if !cancel.isCancelled { notifier.send("STATUS=" + status(report)) }
+        }
+        feedWatchdog()
+    }
+
+    private func status(_ report: CycleReport) -> String {
+        let feeds = (try? aggregator.store.allFeeds()) ?? []
+        let configured = Set(aggregator.config.feeds.map(\.url))
+        let failing = feeds.filter { configured.contains($0.url) && $0.failures > 0 }.count
+        var text = "\(configured.count) feeds, \(failing) failing, \(report.totalItems) items"
+        if let lastWrite {
+            let formatter = DateFormatter()
+            formatter.dateFormat = "HH:mm"
+            text += ", last write \(formatter.string(from: lastWrite))"
+        }
+        return text
+    }
+
+    /// Keep-alives only while the scheduler runs and the database answers.
+    private func feedWatchdog() {
+        guard let interval = notifier.watchdogInterval, Date().timeIntervalSince(lastWatchdog) >= interval else { return }
+        guard (try? aggregator.store.itemCount()) != nil else {
+            logger.error("database does not answer; withholding watchdog keep-alive")
+            return
+        }
+        lastWatchdog = Date()
+        notifier.send("WATCHDOG=1")
+    }
+
+    private func reload() {
+        guard !stopping else { return }
+        notifier.send("RELOADING=1")
+        do {
+            let config = try ConfigLoader().load(path: configPath)
+            if config.storage.databasePath != aggregator.config.storage.databasePath {
+                logger.warning("storage.database changed; the new path takes effect after a restart")
+            }
+            var applied = config
+            applied.storage = aggregator.config.storage
+            try aggregator.apply(applied)
+            _ = try? aggregator.writeOutputs()
+        } catch let error as ConfigError {
+            logger.error("reload rejected, keeping the running config", metadata: ["error": "\(error)"])
+        } catch {
+            logger.error("reload failed, keeping the running config", metadata: ["error": "\(error)"])
+        }
+        notifier.send("READY=1")
+        tick()
+    }
+
+    private func stop(signal: Int32) {
+        logger.info("stopping", metadata: ["signal": "\(signal == SIGTERM ? "TERM" : "INT")"])
+        notifier.send("STOPPING=1")
+        cancel.cancel()
+        // If the queue is wedged in something uninterruptible, still leave within the 5 s promise;
+        // SQLite's WAL keeps the database consistent either way.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 4.5) { exit(0) }
+        queue.async { [self] in
+            stopping = true
+            timer?.cancel()
+            aggregator.close()
+            logger.info("stopped")
+            exit(0)
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+
+/// Parses the date styles found in feeds (RFC 822 family and ISO 8601 / W3DTF) into UTC instants.
+public enum FeedDate {
+    /// Returns nil for anything it cannot read; never "now".
+    public static func parse(_ raw: String) -> Date? {
+        let text = raw.trimmed
+        guard !text.isEmpty else { return nil }
+        if let first = text.unicodeScalars.first, first.properties.numericType != nil || first == "-",
+           let date = iso8601(text) {
+            return date
+        }
+        return rfc822(text)
+    }
+
+    /// Formats as `YYYY-MM-DDTHH:MM:SSZ`.
+    public static func format(_ date: Date) -> String {
+        let seconds = Int64(floor(date.timeIntervalSince1970))
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let rest = seconds - days * 86400
+        let (y, m, d) = civil(fromDays: days)
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let year = String(y)
+        let paddedYear = String(repeating: "0", count: max(0, 4 - year.count)) + year
+        return "\(paddedYear)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
+    }
+
+    // MARK: ISO 8601 / W3DTF
+
+    static func iso8601(_ text: String) -> Date? {
+        var s = Substring(text)
+        func digits(_ count: Int) -> Int? {
+            guard s.count >= count else { return nil }
+            let part = s.prefix(count)
+            guard part.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(part) else { return nil }
+            s = s.dropFirst(count)
+            return n
+        }
+        guard let year = digits(4) else { return nil }
+        var month = 1, day = 1, hour = 0, minute = 0, second = 0
+        var offset = 0
+        if s.first == "-" {
+            s = s.dropFirst()
+            guard let m = digits(2) else { return nil }
+            month = m
+            if s.first == "-" {
+                s = s.dropFirst()
+                guard let d = digits(2) else { return nil }
+                day = d
+            }
+        } else if let m = digits(2) {
+            // Compact form YYYYMMDD.
+            month = m
+            guard let d = digits(2) else { return nil }
+            day = d
+        }
+        if let t = s.first, t == "T" || t == "t" || t == " " {
+            s = s.dropFirst()
+            while s.first == " " { s = s.dropFirst() }
+            guard let h = digits(2) else { return nil }
+            hour = h
+            if s.first == ":" { s = s.dropFirst() }
+            guard let mi = digits(2) else { return nil }
+            minute = mi
+            if s.first == ":" {
+                s = s.dropFirst()
+                guard let se = digits(2) else { return nil }
+                second = se
+            } else if let se = digits(2) {
+                second = se
+            }
+            if s.first == "." || s.first == "," {
+                s = s.dropFirst()
+                s = s.drop { $0.isASCII && $0.isNumber }
+            }
+            while s.first == " " { s = s.dropFirst() }
+            if let z = s.first {
+                if z == "Z" || z == "z" {
+                    s = s.dropFirst()
+                } else if z == "+" || z == "-" {
+                    s = s.dropFirst()
+                    guard let oh = digits(2) else { return nil }
+                    var om = 0
+                    if s.first == ":" { s = s.dropFirst() }
+                    if let m = digits(2) { om = m }
+                    offset = (oh * 60 + om) * 60 * (z == "-" ? -1 : 1)
+                } else if let named = zoneOffset(String(s)) {
+                    offset = named
+                    s = s.dropFirst(s.count)
+                } else {
+                    return nil
+                }
+            }
+        }
+        while s.first == " " { s = s.dropFirst() }
+        guard s.isEmpty else { return nil }
+        return make(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
+    }
+
+    // MARK: RFC 822 and its many real-world variants
+
+    private static let months: [String: Int] = [
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
+        "nov": 11, "dec": 12,
+    ]
+
+    static func rfc822(_ text: String) -> Date? {
+        let cleaned = text.replacingOccurrences(of: ",", with: " ")
+        var tokens = cleaned.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
+        guard !tokens.isEmpty else { return nil }
+        var month: Int?
+        var numbers: [String] = []
+        var time: String?
+        var offset = 0
+        var sawZone = false
+        // "12 Nov 2003 12:00:00 GMT+02:00" and "Etc/GMT" are rewritten into plain tokens first.
+        tokens = tokens.flatMap { token -> [String] in
+            let lower = token.lowercased()
+            if lower.hasPrefix("gmt") && token.count > 3, let sign = token.dropFirst(3).first, sign == "+" || sign == "-" {
+                return ["GMT", String(token.dropFirst(3))]
+            }
+            if lower == "etc/gmt" { return ["GMT"] }
+            // "2003-12-31" style day tokens split into three so a month name is not required.
+            return [token]
+        }
+        for token in tokens {
+            let lower = token.lowercased()
+            if token.contains(":") && token.first?.isNumber == true {
+                guard time == nil else { return nil }
+                time = token
+            } else if token.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                numbers.append(token)
+            } else if (token.first == "+" || token.first == "-"), token.count >= 3,
+                      token.dropFirst().allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == ":" }) {
+                let body = token.dropFirst().replacingOccurrences(of: ":", with: "")
+                guard let n = Int(body) else { return nil }
+                let (h, m) = body.count <= 2 ? (n, 0) : (n / 100, n % 100)
+                offset += (h * 3600 + m * 60) * (token.first == "-" ? -1 : 1)
+                sawZone = true
+            } else if lower.count >= 3, let m = months[String(lower.prefix(3))], month == nil,
+                      lower.allSatisfy({ $0.isLetter || $0 == "." }) {
+                month = m
+            } else if let z = zoneOffset(token), !sawZone {
+                offset = z
+                sawZone = true
+            } else if lower.allSatisfy({ $0.isLetter || $0 == "." }) {
+                continue // weekday names, "at", stray words
+            } else {
+                return nil
+            }
+        }
+        guard let month, numbers.count >= 2 else { return nil }
+        var day: Int
+        var year: Int
+        if numbers[0].count == 4 {
+            year = Int(numbers[0])!
+            day = Int(numbers[1])!
+        } else {
+            day = Int(numbers[0])!
+            year = Int(numbers[1])!
+            if numbers[1].count <= 2 { year += year < 70 ? 2000 : 1900 }
+        }
+        // asctime puts the year after the time: "Sun Jan 4 16:29:06 2004".
+        if numbers.count > 2 { return nil }
+        var hour = 0, minute = 0, second = 0
+        if let time {
+            let parts = time.split(separator: ":")
+            guard parts.count >= 2, parts.count <= 3, let h = Int(parts[0]), let mi = Int(parts[1]) else { return nil }
+            hour = h
+            minute = mi
+            if parts.count == 3 {
+                guard let se = Int(parts[2].prefix { $0.isNumber }) else { return nil }
+                second = se
+            }
+        }
+        return make(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
+    }
+
+    static func zoneOffset(_ token: String) -> Int? {
+        let hours: [String: Int] = [
+            "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "bst": 1, "cet": 1, "cest": 2, "met": 1, "mest": 2,
+            "eet": 2, "eest": 3, "ast": -4, "adt": -3, "at": -4, "est": -5, "edt": -4, "et": -5,
+            "cst": -6, "cdt": -5, "ct": -6, "mst": -7, "mdt": -6, "mt": -7, "pst": -8, "pdt": -7, "pt": -8,
+            "akst": -9, "akdt": -8, "hst": -10, "ist": 5, "pkt": 5, "jst": 9, "kst": 9, "aest": 10, "aedt": 11,
+            "nzst": 12, "nzdt": 13,
+        ]
+        if let h = hours[token.lowercased()] { return h * 3600 }
+        return nil
+    }
+
+    static func make(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offset: Int) -> Date? {
+        guard (1...12).contains(month), (1...31).contains(day), (0...24).contains(hour), (0...59).contains(minute),
+              (0...60).contains(second), year > 0, year < 10000 else { return nil }
+        let monthDays = [31, (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day <= monthDays[month - 1] else { return nil }
+        let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
+        let seconds = days * 86400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    // Proleptic Gregorian conversions (days since 1970-01-01), after Howard Hinnant's published algorithms.
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+
+/// Reduces untrusted feed HTML to a safe subset, resolving relative URLs on the way.
+///
+/// Readers of the merged feed render this HTML, so anything that can run code or load
+/// active content is removed: scripts, styles, frames, plugins, forms, event handlers and
+/// non-http(s) URL schemes. Presentation (class, style, id) is dropped too.
+public enum HTMLSanitizer {
+    static let allowedElements: Set<String> = [
+        "a", "abbr", "acronym", "address", "article", "aside", "b", "bdi", "bdo", "big", "blockquote", "br",
+        "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "dir", "div", "dl",
+        "dt", "em", "figcaption", "figure", "font", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+        "i", "img", "ins", "kbd", "li", "main", "mark", "menu", "nav", "ol", "p", "pre", "q", "rp", "rt", "ruby",
+        "s", "samp", "section", "small", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody",
+        "td", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var", "wbr",
+    ]
+    /// Removed together with everything inside them.
+    static let droppedWithContent: Set<String> = [
+        "script", "style", "iframe", "frame", "frameset", "noframes", "object", "embed", "applet", "form",
+        "select", "textarea", "button", "input", "noscript", "template", "canvas", "map", "svg", "math", "video",
+        "audio", "picture", "head", "title", "link", "meta", "base", "param", "source", "track",
+    ]
+    static let allowedAttributes: Set<String> = [
+        "href", "src", "alt", "title", "colspan", "rowspan", "cite", "datetime", "width", "height", "lang", "dir",
+        "abbr", "scope", "start", "type", "reversed", "span",
+    ]
+    static let urlAttributes: Set<String> = ["href", "src", "cite"]
+    static let voidElements: Set<String> = ["br", "hr", "img", "wbr", "col"]
+    static let safeSchemes: Set<String> = ["http", "https", "mailto", "ftp", "tel", "news", "magnet", "irc", "xmpp"]
+
+    /// Sanitizes an HTML fragment; `base` resolves relative `href`/`src`.
+    public static func sanitize(_ html: String, base: String?) -> String {
+        if !html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
+            return escapeText(html)
+        }
+        guard let nodes = HTMLFragmentReader.parse(html) else { return escapeText(html) }
+        return sanitize(nodes: nodes, base: base)
+    }
+
+    /// Sanitizes an already parsed tree (XHTML content arrives that way).
+    static func sanitize(nodes: [MarkupNode], base: String?) -> String {
+        var out = ""
+        write(nodes, base: base, into: &out)
+        return out
+    }
+
+    /// Escapes plain text for inclusion in HTML.
+    public static func escapeText(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: ">") }) else {
+            return text
+        }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func escapeAttribute(_ text: String) -> String {
+        var out = ""
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// Whether a URL may appear in output: relative, or with a scheme known to be inert.
+    static func isSafeURL(_ url: String) -> Bool {
+        // Browsers ignore control characters and whitespace inside a scheme ("java\tscript:").
+        let compact = url.unicodeScalars.filter { $0.value > 0x20 }.map(Character.init)
+        guard let colon = compact.firstIndex(of: ":") else { return true }
+        let scheme = String(compact[..<colon]).lowercased()
+        if scheme.contains("/") || scheme.contains("?") || scheme.contains("#") { return true }
+        return safeSchemes.contains(scheme)
+    }
+
+    private static func write(_ nodes: [MarkupNode], base: String?, into out: inout String) {
+        for node in nodes {
+            switch node {
+            case .text(let text):
+                out += escapeText(text)
+            case .element(let element):
+                let name = element.name.lowercased()
+                if droppedWithContent.contains(name) { continue }
+                guard allowedElements.contains(name) else {
+                    write(element.children, base: base, into: &out)
+                    continue
+                }
+                out += "<" + name
+                var seen: Set<String> = []
+                for attribute in element.attributes {
+                    let attributeName = attribute.name.lowercased()
+                    guard allowedAttributes.contains(attributeName), seen.insert(attributeName).inserted else { continue }
+                    var value = attribute.value
+                    if urlAttributes.contains(attributeName) {
+                        value = value.trimmed
+                        guard isSafeURL(value) else { continue }
+                        value = URIResolver.resolve(value, against: base)
+                    }
+                    out += " \(attributeName)=\"\(escapeAttribute(value))\""
+                }
+                if voidElements.contains(name) {
+                    out += " />"
+                } else {
+                    out += ">"
+                    write(element.children, base: base, into: &out)
+                    out += "</\(name)>"
+                }
+            }
+        }
+    }
+}
+
+/// Turns feed text (possibly HTML) into plain, whitespace-collapsed text.
+public enum PlainText {
+    /// Strips tags and decodes references when the text looks like HTML, then collapses whitespace.
+    public static func fromHTML(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }),
+              let nodes = HTMLFragmentReader.parse(text) else {
+            return collapse(text)
+        }
+        var out = ""
+        collect(nodes, into: &out)
+        return collapse(out)
+    }
+
+    private static func collect(_ nodes: [MarkupNode], into out: inout String) {
+        for node in nodes {
+            switch node {
+            case .text(let t): out += t
+            case .element(let e):
+                if e.name == "script" || e.name == "style" { continue }
+                if e.name == "br" || e.name == "p" || e.name == "div" || e.name == "li" { out += " " }
+                collect(e.children, into: &out)
+            }
+        }
+    }
+
+    /// Collapses every run of Unicode whitespace (U+00A0 included) to one space, and trims.
+    public static func collapse(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace || scalar == "\u{00A0}" || scalar == "\u{1C}" || scalar == "\u{1D}"
+                || scalar == "\u{1E}" || scalar == "\u{1F}" {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out += " "; pendingSpace = false }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

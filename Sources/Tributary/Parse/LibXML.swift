@@ -1,0 +1,226 @@
+import Foundation
+import CLibXML2
+
+// All libxml2 pointer handling lives in this file: it turns documents into the small Swift
+// tree below, resolves URIs and looks up HTML entities. Everything else works on Swift values.
+
+/// An element of a parsed XML or HTML document.
+final class MarkupElement {
+    /// Local name, lower-cased for HTML, as written for XML.
+    let name: String
+    /// Namespace URI, if any.
+    let namespace: String?
+    /// Prefix as written in the document, kept to recognise undeclared prefixes.
+    let prefix: String?
+    var attributes: [(name: String, namespace: String?, value: String)]
+    var children: [MarkupNode] = []
+    /// The effective base URI after applying `xml:base` on this element and its ancestors.
+    var base: String?
+
+    init(name: String, namespace: String?, prefix: String?,
+         attributes: [(name: String, namespace: String?, value: String)], base: String?) {
+        self.name = name
+        self.namespace = namespace
+        self.prefix = prefix
+        self.attributes = attributes
+        self.base = base
+    }
+
+    func attribute(_ name: String) -> String? {
+        for attribute in attributes where attribute.name == name { return attribute.value }
+        return nil
+    }
+
+    /// Text of the element and its descendants, in document order.
+    var text: String {
+        var out = ""
+        appendText(to: &out)
+        return out
+    }
+
+    private func appendText(to out: inout String) {
+        for child in children {
+            switch child {
+            case .text(let s): out += s
+            case .element(let e): e.appendText(to: &out)
+            }
+        }
+    }
+
+    var elements: [MarkupElement] {
+        children.compactMap { if case .element(let e) = $0 { return e } else { return nil } }
+    }
+}
+
+/// A child of a `MarkupElement`.
+enum MarkupNode {
+    case element(MarkupElement)
+    case text(String)
+}
+
+private let xmlNamespaceURI = "http://www.w3.org/XML/1998/namespace"
+
+private func string(_ p: UnsafePointer<xmlChar>?) -> String? {
+    guard let p else { return nil }
+    return String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
+}
+
+/// Parses XML feeds with libxml2 in recover mode, never touching the network or the file system.
+enum XMLDocumentReader {
+    /// Longest replacement text taken from an entity declared in the document's own DTD.
+    static let maxEntityText = 4096
+
+    /// Parses `bytes`; `encoding` overrides the document's own declaration when given.
+    static func parse(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?) -> MarkupElement? {
+        guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return nil }
+        // No NOENT (entity substitution, the XXE vector), no DTDLOAD, no network; recover like feedparser's loose mode.
+        let options = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
+        let doc: xmlDocPtr? = if let encoding {
+            encoding.withCString { xmlReadMemory(start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, $0, options) }
+        } else {
+            xmlReadMemory(start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, nil, options)
+        }
+        guard let doc else { return nil }
+        defer { xmlFreeDoc(doc) }
+        guard let root = xmlDocGetRootElement(doc) else { return nil }
+        return convert(root, parentBase: base, html: false)
+    }
+
+    /// The encoding named in the XML declaration, if any.
+    static func declaredEncoding(_ bytes: UnsafeRawBufferPointer) -> String? {
+        let head = bytes.prefix(200)
+        guard let text = String(bytes: head, encoding: .isoLatin1), text.hasPrefix("<?xml"),
+              let end = text.range(of: "?>") else { return nil }
+        let decl = text[..<end.lowerBound]
+        guard let r = decl.range(of: "encoding") else { return nil }
+        let rest = decl[r.upperBound...].drop { $0 == " " || $0 == "=" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        let value = rest.dropFirst().prefix { $0 != quote }
+        return value.isEmpty ? nil : String(value)
+    }
+
+    fileprivate static func convert(_ node: xmlNodePtr, parentBase: String?, html: Bool) -> MarkupElement {
+        let n = node.pointee
+        var name = string(n.name) ?? ""
+        var prefix = n.ns.flatMap { string($0.pointee.prefix) }
+        let namespace = n.ns.flatMap { string($0.pointee.href) }
+        if html { name = name.lowercased() }
+        if namespace == nil, prefix == nil, let colon = name.firstIndex(of: ":") {
+            // An undeclared prefix survives recovery as part of the name.
+            prefix = String(name[..<colon])
+            name = String(name[name.index(after: colon)...])
+        }
+        var attributes: [(name: String, namespace: String?, value: String)] = []
+        var base = parentBase
+        var attr = n.properties
+        while let a = attr {
+            let aName = string(a.pointee.name) ?? ""
+            let aNamespace = a.pointee.ns.flatMap { string($0.pointee.href) }
+            var value = ""
+            var child = a.pointee.children
+            while let c = child {
+                if let s = string(c.pointee.content) { value += s }
+                else if c.pointee.type == XML_ENTITY_REF_NODE { value += entityText(c) }
+                child = c.pointee.next
+            }
+            if aNamespace == xmlNamespaceURI && aName == "base" {
+                base = URIResolver.resolve(value.trimmed, against: parentBase)
+            }
+            attributes.append((html ? aName.lowercased() : aName, aNamespace, value))
+            attr = a.pointee.next
+        }
+        let element = MarkupElement(name: name, namespace: namespace, prefix: prefix, attributes: attributes, base: base)
+        var child = n.children
+        var pendingText = ""
+        while let c = child {
+            switch c.pointee.type {
+            case XML_ELEMENT_NODE:
+                if !pendingText.isEmpty { element.children.append(.text(pendingText)); pendingText = "" }
+                element.children.append(.element(convert(c, parentBase: base, html: html)))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let s = string(c.pointee.content) { pendingText += s }
+            case XML_ENTITY_REF_NODE:
+                pendingText += entityText(c)
+            default:
+                break
+            }
+            child = c.pointee.next
+        }
+        if !pendingText.isEmpty { element.children.append(.text(pendingText)) }
+        return element
+    }
+
+    /// Text for an entity reference left unexpanded: HTML's named entities (feeds use `&nbsp;` freely),
+    /// else the raw text of a small internal entity. Never an external entity.
+    private static func entityText(_ node: xmlNodePtr) -> String {
+        guard let name = node.pointee.name else { return "" }
+        if let desc = htmlEntityLookup(name), let scalar = Unicode.Scalar(desc.pointee.value) {
+            return String(Character(scalar))
+        }
+        if let target = node.pointee.children, target.pointee.type == XML_ENTITY_DECL {
+            let entity = UnsafeMutableRawPointer(target).assumingMemoryBound(to: xmlEntity.self).pointee
+            if entity.etype == XML_INTERNAL_GENERAL_ENTITY, entity.length < Int32(maxEntityText),
+               let content = string(entity.content), !content.contains("&") {
+                return content
+            }
+        }
+        return ""
+    }
+}
+
+/// Parses HTML fragments (feed summaries and content) with libxml2's forgiving HTML parser.
+enum HTMLFragmentReader {
+    /// The nodes inside `<body>` of the fragment, or nil if libxml2 could not build a tree.
+    static func parse(_ html: String) -> [MarkupNode]? {
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+        var source = html
+        let doc: htmlDocPtr? = source.withUTF8 { buffer in
+            guard let base = buffer.baseAddress, buffer.count < Int(Int32.max) else { return nil }
+            return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                htmlReadMemory($0, Int32(buffer.count), nil, "UTF-8", options)
+            }
+        }
+        guard let doc else { return nil }
+        defer { xmlFreeDoc(doc) }
+        guard let root = xmlDocGetRootElement(doc) else { return [] }
+        let tree = XMLDocumentReader.convert(root, parentBase: nil, html: true)
+        // libxml2 implies <html><body>; a leading <head> gets whatever it decided was head content.
+        var nodes: [MarkupNode] = []
+        for child in tree.children {
+            if case .element(let e) = child, e.name == "body" || e.name == "head" {
+                nodes.append(contentsOf: e.children)
+            } else {
+                nodes.append(child)
+            }
+        }
+        return nodes
+    }
+}
+
+/// RFC 3986 reference resolution through libxml2's `xmlBuildURI`.
+enum URIResolver {
+    static func resolve(_ reference: String, against base: String?) -> String {
+        guard let base, !base.isEmpty else { return reference }
+        if reference.isEmpty { return base }
+        // Absolute references need no work; this skips the C call for the common case.
+        if let colon = reference.firstIndex(of: ":"), reference[..<colon].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "-" || $0 == "." }),
+           reference[..<colon].first?.isLetter == true {
+            return reference
+        }
+        let built: UnsafeMutablePointer<xmlChar>? = reference.withCString { r in
+            base.withCString { b in
+                xmlBuildURI(UnsafeRawPointer(r).assumingMemoryBound(to: xmlChar.self),
+                            UnsafeRawPointer(b).assumingMemoryBound(to: xmlChar.self))
+            }
+        }
+        guard let built else { return reference }
+        defer { tributary_xml_free(built) }
+        return string(built) ?? reference
+    }
+}
+
+extension StringProtocol {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

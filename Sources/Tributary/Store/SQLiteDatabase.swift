@@ -1,0 +1,163 @@
+import CSQLite
+import Foundation
+
+// All SQLite pointer handling lives in this file.
+
+/// A storage failure, with SQLite's own message.
+public struct StoreError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// A value bound to or read from a statement.
+enum SQLValue: Equatable {
+    case null
+    case int(Int64)
+    case real(Double)
+    case text(String)
+
+    init(_ s: String?) { self = s.map { .text($0) } ?? .null }
+    init(_ i: Int?) { self = i.map { .int(Int64($0)) } ?? .null }
+    init(_ d: Double?) { self = d.map { .real($0) } ?? .null }
+    init(_ d: Date?) { self = d.map { .real($0.timeIntervalSince1970) } ?? .null }
+}
+
+/// One result row, read by column index.
+struct SQLRow {
+    fileprivate let statement: OpaquePointer
+
+    func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_NULL }
+    func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(statement, i)) }
+    func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
+    func double(_ i: Int32) -> Double { sqlite3_column_double(statement, i) }
+    func optionalInt(_ i: Int32) -> Int? { isNull(i) ? nil : int(i) }
+    func date(_ i: Int32) -> Date? { isNull(i) ? nil : Date(timeIntervalSince1970: double(i)) }
+    func text(_ i: Int32) -> String? {
+        guard let p = sqlite3_column_text(statement, i) else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, i))
+        return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
+    }
+}
+
+/// A SQLite connection with a statement cache. Not thread-safe: one owner at a time.
+final class SQLiteDatabase {
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    let path: String
+
+    init(path: String, readOnly: Bool = false) throws(StoreError) {
+        self.path = path
+        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw StoreError(message: "cannot open database \(path): \(message)")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 5000)
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit { close() }
+
+    func close() {
+        for (_, statement) in statements { sqlite3_finalize(statement) }
+        statements.removeAll()
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    private func error(_ context: String) -> StoreError {
+        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "database is closed"
+        return StoreError(message: "\(context): \(message)")
+    }
+
+    /// Runs one or more statements without results.
+    func execute(_ sql: String) throws(StoreError) {
+        guard let handle else { throw StoreError(message: "database is closed") }
+        var message: UnsafeMutablePointer<CChar>?
+        if sqlite3_exec(handle, sql, nil, nil, &message) != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? "unknown error"
+            sqlite3_free(message)
+            throw StoreError(message: "\(text) (in: \(sql.prefix(80)))")
+        }
+    }
+
+    private func prepared(_ sql: String) throws(StoreError) -> OpaquePointer {
+        if let cached = statements[sql] { return cached }
+        guard let handle else { throw StoreError(message: "database is closed") }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
+              let statement else {
+            throw error("cannot prepare \(sql.prefix(80))")
+        }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ statement: OpaquePointer, _ values: [SQLValue]) throws(StoreError) {
+        for (index, value) in values.enumerated() {
+            let i = Int32(index + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(statement, i)
+            case .int(let n): rc = sqlite3_bind_int64(statement, i, n)
+            case .real(let d): rc = sqlite3_bind_double(statement, i, d)
+            case .text(let s): rc = sqlite3_bind_text(statement, i, s, -1, tributary_sqlite_transient())
+            }
+            guard rc == SQLITE_OK else { throw error("cannot bind parameter \(i)") }
+        }
+    }
+
+    /// Runs a statement, calling `row` for each result row.
+    func query(_ sql: String, _ values: [SQLValue] = [], row: (SQLRow) throws -> Void) throws(StoreError) {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        try bind(statement, values)
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw error("query failed") }
+            do {
+                try row(SQLRow(statement: statement))
+            } catch let e as StoreError {
+                throw e
+            } catch {
+                throw StoreError(message: "\(error)")
+            }
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) {
+        try query(sql, values) { _ in }
+    }
+
+    /// The first column of the first row, as an integer.
+    func scalar(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> Int? {
+        var result: Int?
+        try query(sql, values) { row in if result == nil, !row.isNull(0) { result = row.int(0) } }
+        return result
+    }
+
+    var lastInsertID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
+    var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
+
+    /// Runs `body` in one transaction; rolls back if it throws.
+    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// Versioned migrations; `PRAGMA user_version` records how many have run.
+enum Schema {
+    static let migrations: [String] = [
+        // 1: feeds, items, the outlets that carried each item
+        """
+        CREATE TABLE feeds(
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            title TEXT,
+            site_link TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            last_poll_at REAL,
+            last_status INTEGER,
+            last_error TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_poll_at REAL,
+            gone INTEGER NOT NULL DEFAULT 0,
+            redirect_url TEXT,
+            redirect_seen INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE items(
+            id INTEGER PRIMARY KEY,
+            entry_id TEXT NOT NULL UNIQUE,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            canonical_url TEXT,
+            fingerprint TEXT,
+            link TEXT,
+            title TEXT,
+            author TEXT,
+            summary TEXT,
+            content TEXT,
+            categories TEXT NOT NULL DEFAULT '',
+            enclosures TEXT NOT NULL DEFAULT '',
+            published REAL,
+            updated REAL,
+            first_seen REAL NOT NULL,
+            effective_at REAL NOT NULL,
+            revision TEXT NOT NULL,
+            revisions INTEGER NOT NULL DEFAULT 0,
+            changed_at REAL NOT NULL
+        );
+        CREATE INDEX items_canonical_url ON items(canonical_url) WHERE canonical_url IS NOT NULL;
+        CREATE INDEX items_fingerprint ON items(fingerprint) WHERE fingerprint IS NOT NULL;
+        CREATE INDEX items_effective ON items(effective_at DESC, id DESC);
+        CREATE TABLE item_sources(
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            guid TEXT NOT NULL,
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            link TEXT,
+            first_seen REAL NOT NULL,
+            PRIMARY KEY(feed_id, guid)
+        ) WITHOUT ROWID;
+        CREATE INDEX item_sources_item ON item_sources(item_id, feed_id);
+        """,
+        // 2: tombstones keep pruned stories from coming back while outlets still list them
+        """
+        CREATE TABLE tombstones(
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            pruned_at REAL NOT NULL,
+            PRIMARY KEY(kind, key)
+        ) WITHOUT ROWID;
+        """,
+    ]
+}

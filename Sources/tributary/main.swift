@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Tributary
+
+/// The `tributary` command line; each subcommand is a thin shell over the library.
+struct TributaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tributary",
+        abstract: "Merge many news feeds into one, without duplicates.",
+        version: FetchDefaults.version,
+        subcommands: [Run.self, Poll.self, Check.self, Status.self, Parse.self])
+}
+
+/// Options shared by the commands that read a configuration.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "Path of the configuration file.")
+    var config: String = "feeds.toml"
+
+    @Option(name: .long, help: "Log level (trace, debug, info, notice, warning, error); overrides [log] level.")
+    var logLevel: String?
+
+    func load() throws -> Configuration {
+        do {
+            return try ConfigLoader().load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func logger(_ config: Configuration) -> Logger {
+        JournalLogHandler.logger(level: logLevel ?? config.log.level)
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run as a daemon: poll feeds on schedule and keep the outputs current.")
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let config = try options.load()
+        let logger = options.logger(config)
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(configPath: options.config, config: config, logger: logger)
+        } catch {
+            logger.critical("cannot open the database", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
+        }
+        daemon.run()
+    }
+}
+
+struct Poll: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Poll every configured feed once, store, write the outputs, and exit.")
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let config = try options.load()
+        let logger = options.logger(config)
+        let aggregator: Aggregator
+        do {
+            aggregator = try Aggregator(config: config, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("\(options.config): cannot use the database: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        defer { aggregator.close() }
+        let report = aggregator.poll(config.feeds)
+        let byURL = Dictionary(report.feeds.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        for feed in config.feeds {
+            print(byURL[feed.url]?.line ?? "\(feed.name): skipped (gone; remove it from the config)")
+        }
+        print(report.summary)
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate the configuration file; exit 2 with file:line:column on error.")
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let config = try options.load()
+        print("\(options.config): ok, \(config.feeds.count) feeds, \(config.outputs.count) output(s)")
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show each feed's last poll, errors and next poll; safe while the daemon runs.")
+    @OptionGroup var options: ConfigOptions
+    @Flag(name: .long, help: "Print JSON for scripts.")
+    var json = false
+
+    func run() throws {
+        let config = try options.load()
+        guard FileManager.default.fileExists(atPath: config.storage.databasePath) else {
+            FileHandle.standardError.write(Data("no database yet at \(config.storage.databasePath); run tributary poll or run first\n".utf8))
+            throw ExitCode(2)
+        }
+        let rows: [FeedRecord]
+        let counts: [Int64: Int]
+        do {
+            let store = try FeedStore(path: config.storage.databasePath)
+            defer { store.close() }
+            rows = try store.allFeeds()
+            counts = try store.itemCounts()
+        } catch {
+            FileHandle.standardError.write(Data("cannot read the database: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let byURL = Dictionary(rows.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        func date(_ d: Date?) -> String { d.map(FeedDate.format) ?? "-" }
+        var objects: [[String: Any]] = []
+        var lines: [[String]] = [["NAME", "LAST POLL", "RESULT", "FAILURES", "NEXT POLL", "ITEMS"]]
+        for feed in config.feeds {
+            let record = byURL[feed.url]
+            let result = record.map { r in r.lastError ?? r.lastStatus.map { "HTTP \($0)" } ?? "-" } ?? "never polled"
+            let items = record.flatMap { counts[$0.id] } ?? 0
+            let next = record.map { $0.gone ? "stopped" : date($0.nextPollAt) } ?? "-"
+            lines.append([feed.name, date(record?.lastPollAt), result, "\(record?.failures ?? 0)", next, "\(items)"])
+            objects.append([
+                "name": feed.name, "url": feed.url, "last_poll": record?.lastPollAt.map(FeedDate.format) ?? NSNull(),
+                "last_status": record?.lastStatus ?? NSNull(), "last_error": record?.lastError ?? NSNull(),
+                "failures": record?.failures ?? 0, "next_poll": record?.nextPollAt.map(FeedDate.format) ?? NSNull(),
+                "gone": record?.gone ?? false, "items": items,
+            ])
+        }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let widths = (0..<6).map { column in lines.map { $0[column].count }.max() ?? 0 }
+        for line in lines {
+            print(line.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+        }
+    }
+}
+
+struct Parse: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Parse a local feed file with the daemon's parser and print what it found.")
+    @Argument(help: "The feed file.")
+    var file: String
+    @Option(name: .long, help: "The URL the file was fetched from, for resolving relative links.")
+    var base: String?
+    @Flag(name: .long, help: "Print the feedconf/1 JSON document.")
+    var json = false
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileHandle.standardError.write(Data("tributary: cannot read \(file)\n".utf8))
+            throw ExitCode(1)
+        }
+        let feed: ParsedFeed
+        do {
+            feed = try FeedParser().parse(data, baseURL: base)
+        } catch {
+            // Anything readable prints a document, even when it is not a feed.
+            feed = ParsedFeed(format: .unknown)
+        }
+        if json {
+            FileHandle.standardOutput.write(FeedconfDocument.json(feed) + Data("\n".utf8))
+        } else {
+            print("\(feed.format.rawValue): \(feed.title ?? "(no title)"), \(feed.items.count) items")
+            for item in feed.items {
+                print("- \(item.published.map(FeedDate.format) ?? item.updated.map(FeedDate.format) ?? "undated")  \(item.title ?? "(no title)")  \(item.link ?? "")")
+            }
+        }
+    }
+}
+
+TributaryCommand.main()
