@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(
             name: "TributaryTests",
             dependencies: ["Tributary"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ]
 )

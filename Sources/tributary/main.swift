@@ -120,9 +120,9 @@ struct Status: ParsableCommand {
             let next = record.map { $0.gone ? "stopped" : date($0.nextPollAt) } ?? "-"
             lines.append([feed.name, date(record?.lastPollAt), result, "\(record?.failures ?? 0)", next, "\(items)"])
             objects.append([
-                "name": feed.name, "url": feed.url, "last_poll": record?.lastPollAt.map(FeedDate.format) ?? NSNull(),
-                "last_status": record?.lastStatus ?? NSNull(), "last_error": record?.lastError ?? NSNull(),
-                "failures": record?.failures ?? 0, "next_poll": record?.nextPollAt.map(FeedDate.format) ?? NSNull(),
+                "name": feed.name, "url": feed.url, "last_poll": record?.lastPollAt.map { FeedDate.format($0) as Any } ?? NSNull(),
+                "last_status": record?.lastStatus.map { $0 as Any } ?? NSNull(), "last_error": record?.lastError.map { $0 as Any } ?? NSNull(),
+                "failures": record?.failures ?? 0, "next_poll": record?.nextPollAt.map { FeedDate.format($0) as Any } ?? NSNull(),
                 "gone": record?.gone ?? false, "items": items,
             ])
         }

@@ -10,9 +10,9 @@ public enum AtomWriter {
         x += "  <updated>\(FeedDate.format(document.updated))</updated>\n"
         x += "  <generator uri=\"https://github.com/tributary/tributary\" version=\"\(FetchDefaults.version)\">Tributary</generator>\n"
         x += "  <author><name>\(XMLText.escape(settings.title))</name></author>\n"
-        if let link = settings.link {
-            x += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"\(XMLText.escape(link, attribute: true))\"/>\n"
-        }
+        // Without a configured public URL, the file's own location is the best "self" there is.
+        let selfLink = settings.link ?? URL(fileURLWithPath: settings.path).absoluteString
+        x += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"\(XMLText.escape(selfLink, attribute: true))\"/>\n"
         for output in document.entries { x += entry(output) }
         x += "</feed>\n"
         return Data(x.utf8)

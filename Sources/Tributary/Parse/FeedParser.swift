@@ -22,7 +22,11 @@ public struct FeedParser: Sendable {
                 return Result { () throws(FeedParseError) in try JSONFeedAdapter.parse(Data(bytes), base: baseURL) }
             }
             let encoding = Self.encodingOverride(bytes, httpCharset: httpCharset)
-            guard let root = XMLDocumentReader.parse(bytes, encoding: encoding, base: baseURL) else {
+            let repaired = EntityRepair.repair(bytes)
+            let parsedRoot = repaired.map { data in
+                data.withUnsafeBytes { XMLDocumentReader.parse($0, encoding: encoding, base: baseURL) }
+            } ?? XMLDocumentReader.parse(bytes, encoding: encoding, base: baseURL)
+            guard let root = parsedRoot else {
                 return .failure(.malformed("no XML document could be recovered"))
             }
             return .success(Self.adapt(root))

@@ -199,6 +199,18 @@ enum HTMLFragmentReader {
     }
 }
 
+/// HTML 4's named character references, from libxml2's own table.
+enum HTMLEntities {
+    static func codePoint(_ name: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        guard name.count < 32 else { return nil }
+        var buffer = [UInt8](name)
+        buffer.append(0)
+        return buffer.withUnsafeBufferPointer { p in
+            htmlEntityLookup(p.baseAddress).map { $0.pointee.value }
+        }
+    }
+}
+
 /// RFC 3986 reference resolution through libxml2's `xmlBuildURI`.
 enum URIResolver {
     static func resolve(_ reference: String, against base: String?) -> String {

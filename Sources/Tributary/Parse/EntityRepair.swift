@@ -1,0 +1,129 @@
+import Foundation
+
+/// Rewrites the entity references real feeds get wrong before libxml2 sees them.
+///
+/// XML knows only five named entities, yet feeds are full of HTML's (`&nbsp;`, `&eacute;`)
+/// and of bare ampersands (`AT&T`). libxml2's recover mode drops those, and text with them;
+/// feedparser decodes them. So: HTML names become numeric references, unknown names and bare
+/// ampersands become `&amp;`. CDATA sections and comments are left alone, as are entities the
+/// document declares itself.
+enum EntityRepair {
+    private static let xmlNames: Set<[UInt8]> = [Array("amp".utf8), Array("lt".utf8), Array("gt".utf8),
+                                                 Array("quot".utf8), Array("apos".utf8)]
+
+    /// The repaired document, or nil when it needs no repair (or is not in an ASCII-compatible encoding).
+    static func repair(_ bytes: UnsafeRawBufferPointer) -> Data? {
+        let n = bytes.count
+        guard n > 0, bytes.contains(UInt8(ascii: "&")) else { return nil }
+        if n >= 2 && (bytes[0] == 0 || bytes[1] == 0 || (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE)) {
+            return nil
+        }
+        let declared = declaredEntities(bytes)
+        var out: [UInt8]? = nil
+        var copied = 0 // bytes[0..<copied] are already in `out`
+        var i = 0
+
+        func emit(upTo end: Int, replacement: [UInt8]) {
+            if out == nil { out = []; out!.reserveCapacity(n + 256) }
+            out!.append(contentsOf: bytes[copied..<end])
+            out!.append(contentsOf: replacement)
+        }
+        func hasPrefix(_ prefix: StaticString, at index: Int) -> Bool {
+            let count = prefix.utf8CodeUnitCount
+            guard index + count <= n else { return false }
+            let p = prefix.utf8Start
+            for k in 0..<count where bytes[index + k] != p[k] { return false }
+            return true
+        }
+        func skip(to terminator: StaticString, from index: Int) -> Int {
+            let count = terminator.utf8CodeUnitCount
+            var j = index
+            while j + count <= n {
+                if hasPrefix(terminator, at: j) { return j + count }
+                j += 1
+            }
+            return n
+        }
+        func isNameStart(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c >= 0x80 }
+        func isNameChar(_ c: UInt8) -> Bool { isNameStart(c) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x2E || c == 0x3A }
+        let amp: [UInt8] = Array("&amp;".utf8)
+
+        while i < n {
+            let c = bytes[i]
+            if c == UInt8(ascii: "<") {
+                if hasPrefix("<![CDATA[", at: i) { i = skip(to: "]]>", from: i + 9); continue }
+                if hasPrefix("<!--", at: i) { i = skip(to: "-->", from: i + 4); continue }
+                i += 1
+                continue
+            }
+            guard c == UInt8(ascii: "&") else { i += 1; continue }
+            var j = i + 1
+            if j < n && bytes[j] == UInt8(ascii: "#") {
+                j += 1
+                let hex = j < n && (bytes[j] == UInt8(ascii: "x") || bytes[j] == UInt8(ascii: "X"))
+                if hex { j += 1 }
+                let digitsStart = j
+                while j < n, hex ? (bytes[j] < 0x80 && Character(Unicode.Scalar(bytes[j])).isHexDigit) : (bytes[j] >= 0x30 && bytes[j] <= 0x39) { j += 1 }
+                if j > digitsStart && j < n && bytes[j] == UInt8(ascii: ";") { i = j + 1; continue }
+                emit(upTo: i, replacement: amp)
+                copied = i + 1
+                i += 1
+                continue
+            }
+            guard j < n, isNameStart(bytes[j]) else {
+                emit(upTo: i, replacement: amp)
+                copied = i + 1
+                i += 1
+                continue
+            }
+            while j < n, isNameChar(bytes[j]), j - i < 40 { j += 1 }
+            guard j < n, bytes[j] == UInt8(ascii: ";") else {
+                emit(upTo: i, replacement: amp)
+                copied = i + 1
+                i += 1
+                continue
+            }
+            let name = Array(bytes[(i + 1)..<j])
+            if xmlNames.contains(name) || declared.contains(name) { i = j + 1; continue }
+            let code = name.withUnsafeBufferPointer { HTMLEntities.codePoint($0) }
+            if let code {
+                emit(upTo: i, replacement: Array("&#\(code);".utf8))
+            } else {
+                // An unknown name stays as literal text: "&name;" becomes "&amp;name;".
+                emit(upTo: i, replacement: amp)
+                copied = i + 1
+                i = j + 1
+                continue
+            }
+            copied = j + 1
+            i = j + 1
+        }
+        guard var result = out else { return nil }
+        result.append(contentsOf: bytes[copied..<n])
+        return Data(result)
+    }
+
+    /// Names the document declares in an internal DTD subset; those are libxml2's to handle.
+    private static func declaredEntities(_ bytes: UnsafeRawBufferPointer) -> Set<[UInt8]> {
+        var names: Set<[UInt8]> = []
+        let marker = Array("<!ENTITY".utf8)
+        let limit = bytes.count - marker.count
+        guard limit > 0 else { return names }
+        var i = 0
+        // Internal subsets come before the root element; looking at the head is enough.
+        let end = min(limit, 1 << 20)
+        while i < end {
+            if bytes[i] == marker[0] && bytes[(i)..<(i + marker.count)].elementsEqual(marker) {
+                var j = i + marker.count
+                while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x25 { j += 1 }
+                let start = j
+                while j < bytes.count, bytes[j] != 0x20 && bytes[j] != 0x09 && bytes[j] != 0x0A && bytes[j] != 0x0D { j += 1 }
+                if j > start { names.insert(Array(bytes[start..<j])) }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return names
+    }
+}

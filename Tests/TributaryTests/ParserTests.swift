@@ -1,0 +1,221 @@
+import XCTest
+@testable import Tributary
+
+final class ParserTests: XCTestCase {
+    let parser = FeedParser()
+
+    func parse(_ text: String, base: String? = nil) throws -> ParsedFeed {
+        try parser.parse(Data(text.utf8), baseURL: base)
+    }
+
+    func date(_ s: String) -> String? { FeedDate.parse(s).map(FeedDate.format) }
+
+    func testRSS20() throws {
+        let feed = try parse("""
+        <?xml version="1.0"?>
+        <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+        <channel><title>Dawn</title><link>https://www.dawn.com/</link><ttl>30</ttl>
+        <item>
+          <title>Budget &amp; taxes</title><link>/news/1</link><guid>https://www.dawn.com/news/1</guid>
+          <dc:creator>Staff Reporter</dc:creator><pubDate>Tue, 10 Jun 2025 09:15:00 +0500</pubDate>
+          <description>&lt;p&gt;Short &lt;b&gt;text&lt;/b&gt;&lt;/p&gt;</description>
+          <content:encoded><![CDATA[<p>Full <a href="/x">story</a><script>alert(1)</script></p>]]></content:encoded>
+          <category>Business</category><enclosure url="/a.mp3" type="Audio/MPEG" length="123"/>
+        </item></channel></rss>
+        """, base: "https://www.dawn.com/feeds/home")
+        XCTAssertEqual(feed.format, .rss20)
+        XCTAssertEqual(feed.title, "Dawn")
+        XCTAssertEqual(feed.refreshHint, 1800)
+        let item = try XCTUnwrap(feed.items.first)
+        XCTAssertEqual(item.title, "Budget & taxes")
+        XCTAssertEqual(item.link, "https://www.dawn.com/news/1")
+        XCTAssertEqual(item.id, "https://www.dawn.com/news/1")
+        XCTAssertEqual(item.author, "Staff Reporter")
+        XCTAssertEqual(item.published.map(FeedDate.format), "2025-06-10T04:15:00Z")
+        XCTAssertEqual(item.summary, "<p>Short <b>text</b></p>")
+        XCTAssertEqual(item.content, "<p>Full <a href=\"https://www.dawn.com/x\">story</a></p>")
+        XCTAssertEqual(item.categories, ["Business"])
+        XCTAssertEqual(item.enclosures, [Enclosure(url: "https://www.dawn.com/a.mp3", type: "audio/mpeg", length: 123)])
+    }
+
+    func testAtom10WithXHTMLAndXMLBase() throws {
+        let feed = try parse("""
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://example.org/blog/">
+          <title type="html">A &lt;em&gt;blog&lt;/em&gt;</title>
+          <link href="https://example.org/"/><updated>2025-01-02T03:04:05.123+02:00</updated>
+          <entry><id>tag:example.org,2025:1</id><title>One</title><link rel="alternate" href="posts/1"/>
+            <link rel="enclosure" href="a.ogg" length="9"/>
+            <author><name>Ann</name></author><updated>2025-01-02T00:00:00Z</updated>
+            <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p onclick="x()">Hi <img src="i.png"/></p></div></content>
+            <summary type="text">1 &lt; 2</summary>
+          </entry>
+        </feed>
+        """)
+        XCTAssertEqual(feed.format, .atom10)
+        XCTAssertEqual(feed.title, "A blog")
+        XCTAssertEqual(feed.updated.map(FeedDate.format), "2025-01-02T01:04:05Z")
+        let entry = try XCTUnwrap(feed.items.first)
+        XCTAssertEqual(entry.link, "https://example.org/blog/posts/1")
+        XCTAssertEqual(entry.author, "Ann")
+        XCTAssertEqual(entry.content, "<p>Hi <img src=\"https://example.org/blog/i.png\" /></p>")
+        XCTAssertEqual(entry.summary, "1 &lt; 2")
+        XCTAssertEqual(entry.enclosures.first?.url, "https://example.org/blog/a.ogg")
+    }
+
+    func testRSS10RDF() throws {
+        let feed = try parse("""
+        <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+                 xmlns:dc="http://purl.org/dc/elements/1.1/">
+          <channel rdf:about="https://r.example/"><title>R</title><link>https://r.example/</link></channel>
+          <item rdf:about="https://r.example/1"><title>First</title><link>https://r.example/1</link>
+            <dc:date>2025-03-04T05:06:07Z</dc:date></item>
+        </rdf:RDF>
+        """)
+        XCTAssertEqual(feed.format, .rss10)
+        XCTAssertEqual(feed.items.count, 1)
+        XCTAssertEqual(feed.items[0].id, "https://r.example/1")
+        XCTAssertEqual(feed.items[0].updated.map(FeedDate.format), "2025-03-04T05:06:07Z")
+        XCTAssertNil(feed.items[0].published, "dc:date is the updated date")
+    }
+
+    func testJSONFeed() throws {
+        let feed = try parse("""
+        {"version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": "https://j.example/",
+         "items": [{"id": "1", "url": "https://j.example/1", "title": "T", "content_html": "<p>x<script>y</script></p>",
+                    "date_published": "2025-01-01T10:00:00+01:00", "tags": ["a"], "authors": [{"name": "Q"}]}]}
+        """)
+        XCTAssertEqual(feed.format, .json)
+        XCTAssertEqual(feed.items.first?.content, "<p>x</p>")
+        XCTAssertEqual(feed.items.first?.published.map(FeedDate.format), "2025-01-01T09:00:00Z")
+        XCTAssertEqual(feed.items.first?.author, "Q")
+    }
+
+    func testAtom03() throws {
+        let feed = try parse("""
+        <feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old</title>
+        <entry><title>E</title><id>urn:x:1</id><issued>2004-01-02T03:04:05Z</issued>
+        <content type="text/html" mode="escaped">&lt;b&gt;bold&lt;/b&gt;</content></entry></feed>
+        """)
+        XCTAssertEqual(feed.format, .atom03)
+        XCTAssertEqual(feed.items.first?.published.map(FeedDate.format), "2004-01-02T03:04:05Z")
+        XCTAssertEqual(feed.items.first?.content, "<b>bold</b>")
+    }
+
+    func testRecoversHTMLEntitiesAndStrayAmpersands() throws {
+        let feed = try parse("""
+        <rss version="2.0"><channel><title>A&nbsp;B &mdash; C & D</title>
+        <item><title>Caf&eacute; &amp; bar</title></item></channel></rss>
+        """)
+        XCTAssertEqual(feed.title, "A B — C & D")
+        XCTAssertEqual(feed.items.first?.title, "Café & bar")
+    }
+
+    func testOneBrokenItemDoesNotLoseTheOthers() throws {
+        let feed = try parse("""
+        <rss version="2.0"><channel><title>x</title>
+        <item><title>good one</title></item>
+        <item><title>bad <b>unclosed</title></item>
+        <item><title>good two</title></item>
+        </channel></rss>
+        """)
+        XCTAssertTrue(feed.items.contains { $0.title == "good one" })
+        XCTAssertGreaterThanOrEqual(feed.items.count, 2)
+    }
+
+    func testWindows1252WithoutDeclarationFallsBack() throws {
+        var bytes = Data("<rss version=\"2.0\"><channel><title>".utf8)
+        bytes.append(contentsOf: [0x93, 0x71, 0x75, 0x6F, 0x74, 0x65, 0x94, 0x20, 0x80]) // “quote” €
+        bytes.append(Data("</title></channel></rss>".utf8))
+        let feed = try parser.parse(bytes)
+        XCTAssertEqual(feed.title, "\u{201C}quote\u{201D} €")
+    }
+
+    func testDeclaredISO88591() throws {
+        var bytes = Data("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>".utf8)
+        bytes.append(contentsOf: [0x43, 0x61, 0x66, 0xE9])
+        bytes.append(Data("</title></channel></rss>".utf8))
+        XCTAssertEqual(try parser.parse(bytes).title, "Café")
+    }
+
+    func testUrduAndChineseSurviveByteExact() throws {
+        let urdu = "پاکستان میں بجٹ پیش"
+        let chinese = "中文新闻标题"
+        let feed = try parse("<rss version=\"2.0\"><channel><title>\(urdu)</title><item><title>\(chinese)</title></item></channel></rss>")
+        XCTAssertEqual(feed.title, urdu)
+        XCTAssertEqual(feed.items.first?.title, chinese)
+    }
+
+    func testUTF16WithBOM() throws {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>ٹیسٹ</title></channel></rss>"
+        var data = Data([0xFF, 0xFE])
+        data.append(text.data(using: .utf16LittleEndian)!)
+        XCTAssertEqual(try parser.parse(data).title, "ٹیسٹ")
+    }
+
+    func testExternalEntitiesAreNeverResolved() throws {
+        let feed = try parse("""
+        <?xml version="1.0"?>
+        <!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY net SYSTEM "http://127.0.0.1:9/x">]>
+        <rss version="2.0"><channel><title>t&xxe;&net;</title>
+        <item><title>&xxe;</title><description>&net;</description></item></channel></rss>
+        """)
+        XCTAssertEqual(feed.title, "t")
+        XCTAssertFalse((feed.items.first?.title ?? "").contains("root:"))
+        XCTAssertNil(feed.items.first?.summary)
+    }
+
+    func testBillionLaughsFailsFastWithBoundedOutput() throws {
+        var doctype = "<!DOCTYPE lolz [<!ENTITY lol0 \"lol\">"
+        for i in 1...9 { doctype += "<!ENTITY lol\(i) \"" + String(repeating: "&lol\(i - 1);", count: 10) + "\">" }
+        doctype += "]>"
+        let start = Date()
+        let feed = try? parse("<?xml version=\"1.0\"?>\(doctype)<rss version=\"2.0\"><channel><title>&lol9;</title></channel></rss>")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2, "must not expand a billion entities")
+        XCTAssertLessThan(feed?.title?.count ?? 0, 10_000)
+    }
+
+    func testDeepNestingIsBounded() throws {
+        let depth = 100_000
+        let text = "<rss version=\"2.0\"><channel><title>deep</title><item><description>" + String(repeating: "<b>", count: depth) + "</description></item></channel></rss>"
+        let feed = try? parse(text)
+        XCTAssertNotNil(feed, "a deep document must be handled without crashing")
+    }
+
+    func testNotAFeed() throws {
+        let feed = try parse("<html><body>hello</body></html>")
+        XCTAssertEqual(feed.format, .unknown)
+        XCTAssertThrowsError(try parse("   "))
+    }
+
+    func testSanitizerRemovesActiveContent() {
+        let html = """
+        <p style="color:red" onmouseover="steal()">Hi<script>bad()</script><iframe src="https://evil"></iframe>
+        <a href="javascript:alert(1)">x</a><a href=" JaVa&#x09;script:alert(2)">y</a><img src="data:image/png;base64,xx">
+        <object data="x.swf"></object><form action="/p"><input name="q"></form><a href="rel/path">ok</a></p>
+        """
+        let clean = HTMLSanitizer.sanitize(html, base: "https://site.example/a/")
+        for bad in ["script", "iframe", "onmouseover", "javascript", "style=", "object", "form", "input", "data:"] {
+            XCTAssertFalse(clean.lowercased().contains(bad), "\(bad) survived: \(clean)")
+        }
+        XCTAssertTrue(clean.contains("href=\"https://site.example/a/rel/path\""), clean)
+        XCTAssertTrue(clean.contains("Hi"))
+    }
+
+    func testDateFamilies() {
+        XCTAssertEqual(date("Tue, 10 Jun 2003 04:00:00 GMT"), "2003-06-10T04:00:00Z")
+        XCTAssertEqual(date("10 Jun 2003 04:00:00 +0530"), "2003-06-09T22:30:00Z")
+        XCTAssertEqual(date("Tue, 10 Jun 2003 04:00 EST"), "2003-06-10T09:00:00Z")
+        XCTAssertEqual(date("Fri,24 Nov 2023 01:02:03 PDT"), "2023-11-24T08:02:03Z")
+        XCTAssertEqual(date("Sun, 4 Jan 04 16:29:06 GMT"), "2004-01-04T16:29:06Z")
+        XCTAssertEqual(date("Thu, 01 Jan 2004 19:48:21 GMT+02:00"), "2004-01-01T17:48:21Z")
+        XCTAssertEqual(date("2003-12-31T10:14:55Z"), "2003-12-31T10:14:55Z")
+        XCTAssertEqual(date("2003-12-31T10:14:55.123456-08:00"), "2003-12-31T18:14:55Z")
+        XCTAssertEqual(date("2003-12-31T10:14+0100"), "2003-12-31T09:14:00Z")
+        XCTAssertEqual(date("2003-12"), "2003-12-01T00:00:00Z")
+        XCTAssertEqual(date("2003"), "2003-01-01T00:00:00Z")
+        XCTAssertEqual(date("2003-12-31 10:14:55"), "2003-12-31T10:14:55Z")
+        XCTAssertNil(date("not a date"))
+        XCTAssertNil(date("2003-13-45T99:99:99Z"))
+        XCTAssertNil(date(""))
+    }
+}

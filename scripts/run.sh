@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build, and start the daemon on the shipped feeds.toml
+# (state goes to state/ next to it). Stop it with Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+swift build -c release
+.build/release/tributary check --config feeds.toml
+exec .build/release/tributary run --config feeds.toml "$@"
