@@ -36,6 +36,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "tributary-bench",
+            dependencies: ["Tributary"],
+            path: "Benchmarks/TributaryBench"
+        ),
         .testTarget(
             name: "TributaryTests",
             dependencies: ["Tributary"],

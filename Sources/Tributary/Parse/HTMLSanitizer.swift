@@ -30,7 +30,7 @@ public enum HTMLSanitizer {
 
     /// Sanitizes an HTML fragment; `base` resolves relative `href`/`src`.
     public static func sanitize(_ html: String, base: String?) -> String {
-        if !html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
+        if !html.containsByte(where: { $0 == 0x3C || $0 == 0x26 }) {
             return escapeText(html)
         }
         guard let nodes = HTMLFragmentReader.parse(html) else { return escapeText(html) }
@@ -46,43 +46,47 @@ public enum HTMLSanitizer {
 
     /// Escapes plain text for inclusion in HTML.
     public static func escapeText(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: ">") }) else {
-            return text
-        }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
+        escape(text, quotes: false)
     }
 
     static func escapeAttribute(_ text: String) -> String {
-        var out = ""
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(ch)
+        escape(text, quotes: true)
+    }
+
+    /// Byte-level escaping: the markup characters are ASCII, so UTF-8 passes through untouched.
+    private static func escape(_ text: String, quotes: Bool) -> String {
+        let utf8 = text.utf8
+        guard text.containsByte(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 32)
+        var copy = text
+        copy.withUTF8 { bytes in
+        for byte in bytes {
+            switch byte {
+            case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B]) // &amp;
+            case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B]) // &lt;
+            case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B]) // &gt;
+            case 0x22 where quotes: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B]) // &quot;
+            default: out.append(byte)
             }
         }
-        return out
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether a URL may appear in output: relative, or with a scheme known to be inert.
     static func isSafeURL(_ url: String) -> Bool {
         // Browsers ignore control characters and whitespace inside a scheme ("java\tscript:").
-        let compact = url.unicodeScalars.filter { $0.value > 0x20 }.map(Character.init)
-        guard let colon = compact.firstIndex(of: ":") else { return true }
-        let scheme = String(compact[..<colon]).lowercased()
-        if scheme.contains("/") || scheme.contains("?") || scheme.contains("#") { return true }
-        return safeSchemes.contains(scheme)
+        var scheme: [UInt8] = []
+        for byte in url.utf8 {
+            if byte <= 0x20 { continue }
+            if byte == 0x3A { break } // ':'
+            if byte == 0x2F || byte == 0x3F || byte == 0x23 { return true } // a path, query or fragment first: relative
+            scheme.append(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))
+            if scheme.count > 32 { return true }
+        }
+        guard url.utf8.contains(0x3A) else { return true }
+        return safeSchemes.contains(String(decoding: scheme, as: UTF8.self))
     }
 
     private static func write(_ nodes: [MarkupNode], base: String?, into out: inout String) {
@@ -126,7 +130,7 @@ public enum HTMLSanitizer {
 public enum PlainText {
     /// Strips tags and decodes references when the text looks like HTML, then collapses whitespace.
     public static func fromHTML(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }),
+        guard text.containsByte(where: { $0 == 0x3C || $0 == 0x26 }),
               let nodes = HTMLFragmentReader.parse(text) else {
             return collapse(text)
         }
@@ -162,5 +166,14 @@ public enum PlainText {
             }
         }
         return out
+    }
+}
+
+extension String {
+    /// Whether any UTF-8 byte satisfies `predicate`; scans contiguous storage, which the
+    /// generic `utf8.contains(where:)` does not.
+    func containsByte(where predicate: (UInt8) -> Bool) -> Bool {
+        var copy = self
+        return copy.withUTF8 { $0.contains(where: predicate) }
     }
 }

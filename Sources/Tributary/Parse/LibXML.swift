@@ -234,5 +234,13 @@ enum URIResolver {
 }
 
 extension StringProtocol {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    /// Without leading and trailing Unicode whitespace. Foundation's `trimmingCharacters`
+    /// goes through UTF-16 and dominated parse time, so only the ends are inspected here.
+    var trimmed: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return String(self) }
+        return String(self[first...last])
+    }
 }
