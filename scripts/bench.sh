@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Benchmarks that print figures (not tests). Uses ../shared/bench's seeded corpus and nginx.
+#   scripts/bench.sh [N]      N synthetic feeds (default 1000), 50 items each
+# Prints: parse throughput (MB per CPU-second), then cold / warm (all 304) / incremental poll
+# cycles of `tributary poll` against nginx on 127.0.0.1: wall, CPU, peak RSS, requests, items.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-1000}"
+PORT="${PORT:-18187}"
+scripts/install-deps.sh
+command -v nginx >/dev/null || { apt-get install -y -qq nginx-light >/dev/null; }
+[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+swift build -c release --product tributary >/dev/null
+swift build -c release --product tributary-bench >/dev/null
+BIN="$PWD/.build/release/tributary"
+
+work="${BENCH_DIR:-/tmp/tributary-bench}"
+mkdir -p "$work"
+rm -rf "$work/bench" && cp -r ../shared/bench "$work/bench" && chmod -R u+w "$work/bench"
+corpus="$work/corpus-n$N"
+if [ ! -f "$corpus/manifest.json" ]; then
+    python3 "$work/bench/gen_feeds.py" gen --out "$corpus" --n "$N" --k 50 --seed 42 >/dev/null
+fi
+
+echo "== parse (one core, from memory)"
+.build/release/tributary-bench parse "$corpus/feeds" 3
+
+"$work/bench/server.sh" stop "$PORT" >/dev/null 2>&1 || true
+"$work/bench/server.sh" start "$corpus/feeds" "$PORT" >/dev/null
+trap '"$work/bench/server.sh" stop "$PORT" >/dev/null 2>&1 || true' EXIT
+
+state="$work/state-n$N"
+rm -rf "$state" && mkdir -p "$state"
+{
+    printf '[storage]\ndatabase = "db.sqlite"\n[output]\npath = "merged.atom"\ntitle = "bench"\nmax_entries = 500\n'
+    printf '[poll]\nconcurrency = 8\nper_host = 8\ntimeout = "60s"\n[log]\nlevel = "warning"\n'
+    while read -r name; do
+        printf '[[feed]]\nname = "%s"\nurl = "http://127.0.0.1:%s/%s"\n' "$name" "$PORT" "$name"
+    done < "$corpus/names.txt"
+} > "$state/feeds.toml"
+
+cycle() {
+    local label="$1"
+    /usr/bin/time -f "%e %U %S %M" -o "$state/time.txt" "$BIN" poll --config "$state/feeds.toml" > "$state/poll-$label.txt" 2>"$state/log-$label.txt"
+    read -r wall user sys rss < "$state/time.txt"
+    local items
+    items=$(tail -1 "$state/poll-$label.txt")
+    printf '%-6s wall %6.2f s  cpu %6.2f s  peak rss %4d MB  | %s\n' "$label" "$wall" "$(echo "$user + $sys" | bc)" $((rss / 1024)) "$items"
+}
+
+echo "== poll cycles, N=$N (nginx on 127.0.0.1:$PORT, gzip, ETag/304)"
+cycle cold
+cycle warm
+python3 "$work/bench/gen_feeds.py" advance --dir "$corpus" --percent 5 --items 3 >/dev/null
+cycle incr
+python3 - "$corpus/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+print("expected unique stories %d, unique links %d (cold cycle; 'items stored' above is what Tributary kept)"
+      % (m["expected_unique_stories"], m["expected_unique_links"]))
+PY
+ls -la "$state/db.sqlite" | awk '{printf "database %.1f MB\n", $5/1048576}'
