@@ -17,7 +17,7 @@ enum AtomAdapter {
             case "title":
                 feed.title = text(element)
             case "link":
-                if isAlternate(element), let href = element.attribute("href"), !href.trimmed.isEmpty {
+                if isAlternate(element), let href = href(element) {
                     feed.link = element.resolve(href)
                 }
             case "updated", "modified", "dc:date", "dcterms:modified":
@@ -39,6 +39,12 @@ enum AtomAdapter {
         return key.hasPrefix("atom:") ? String(key.dropFirst(5)) : key
     }
 
+    /// The link's `href`, or its text in old feeds that wrote the address as content.
+    static func href(_ link: MarkupElement) -> String? {
+        if let href = link.attribute("href"), !href.trimmed.isEmpty { return href }
+        return link.value
+    }
+
     static func isAlternate(_ link: MarkupElement) -> Bool {
         let rel = link.attribute("rel")?.trimmed.lowercased() ?? "alternate"
         guard rel == "alternate" else { return false }
@@ -55,11 +61,11 @@ enum AtomAdapter {
             case "link":
                 let rel = child.attribute("rel")?.trimmed.lowercased() ?? "alternate"
                 if rel == "enclosure" {
-                    if let enclosure = FeedFields.enclosure(url: child.attribute("href"), type: child.attribute("type"),
+                    if let enclosure = FeedFields.enclosure(url: href(child), type: child.attribute("type"),
                                                             length: child.attribute("length"), element: child) {
                         item.enclosures.append(enclosure)
                     }
-                } else if isAlternate(child), let href = child.attribute("href"), !href.trimmed.isEmpty {
+                } else if isAlternate(child), let href = href(child) {
                     item.link = child.resolve(href)
                 }
             case "title", "dc:title":
@@ -98,9 +104,13 @@ enum AtomAdapter {
 
     static func payload(_ element: MarkupElement) -> Payload {
         if element.attribute("src") != nil { return .none }
-        let type = element.attribute("type")?.trimmed.lowercased() ?? "text"
+        var type = element.attribute("type")?.trimmed.lowercased() ?? "text"
+        if type.isEmpty { type = "text" }
         let mode = element.attribute("mode")?.trimmed.lowercased()
-        if mode == "base64" { return .none }
+        if mode == "base64" {
+            if type.hasPrefix("text/html") || type == "html" { return .html }
+            return type.hasPrefix("text") ? .text : .none
+        }
         switch type {
         case "text", "text/plain": return mode == "xml" ? .xhtml : .text
         case "html", "text/html": return mode == "xml" ? .xhtml : .html
@@ -111,12 +121,21 @@ enum AtomAdapter {
         }
     }
 
+    /// The construct's character content, decoded from base64 when Atom 0.3's `mode` says so.
+    static func content(_ element: MarkupElement) -> String {
+        guard element.attribute("mode")?.trimmed.lowercased() == "base64" else { return element.text }
+        let compact = element.text.filter { !$0.isWhitespace }
+        guard let data = Data(base64Encoded: compact, options: .ignoreUnknownCharacters) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// A text construct as plain text (titles).
     static func text(_ element: MarkupElement) -> String? {
         let result: String
         switch payload(element) {
-        case .text: result = PlainText.collapse(element.text)
-        case .html, .xhtml: result = PlainText.fromHTML(element.text)
+        case .text: result = PlainText.collapse(content(element))
+        case .html: result = PlainText.fromHTML(element.attribute("mode")?.lowercased() == "base64" ? content(element) : element.markup)
+        case .xhtml: result = PlainText.fromHTML(element.markup)
         case .none: return nil
         }
         return result.isEmpty ? nil : result
@@ -126,12 +145,15 @@ enum AtomAdapter {
     static func html(_ element: MarkupElement) -> String? {
         switch payload(element) {
         case .text:
-            let t = element.text.trimmed
+            let t = content(element).trimmed
             return t.isEmpty ? nil : HTMLSanitizer.escapeText(t)
         case .html:
-            return FeedFields.html(element.text, base: element.base)
+            if element.attribute("mode")?.trimmed.lowercased() == "base64" {
+                return FeedFields.html(content(element), base: element.base)
+            }
+            return FeedFields.html(element)
         case .xhtml:
-            return FeedFields.xhtml(element.children, base: element.base)
+            return FeedFields.xhtml(element)
         case .none:
             return nil
         }

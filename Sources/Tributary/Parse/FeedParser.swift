@@ -8,7 +8,11 @@ public struct FeedParser: Sendable {
     public init() {}
 
     public func parse(_ data: Data, baseURL: String? = nil, httpCharset: String? = nil) throws(FeedParseError) -> ParsedFeed {
-        let result: Result<ParsedFeed, FeedParseError> = data.withUnsafeBytes { raw in
+        try data.withUnsafeBytes { raw in Self.parse(bytes: raw, baseURL: baseURL, httpCharset: httpCharset) }.get()
+    }
+
+    private static func parse(bytes raw: UnsafeRawBufferPointer, baseURL: String?, httpCharset: String?) -> Result<ParsedFeed, FeedParseError> {
+        do throws(FeedParseError) {
             var bytes = raw
             // Leading whitespace before the XML declaration is common and makes libxml2 stumble.
             var skip = 0
@@ -19,19 +23,55 @@ public struct FeedParser: Sendable {
             guard bytes.count > 0 else { return .failure(.empty) }
             let firstSignificant = bytes.first { ![0xEF, 0xBB, 0xBF, 0x20, 0x09, 0x0A, 0x0D].contains($0) }
             if firstSignificant == UInt8(ascii: "{") {
-                return Result { () throws(FeedParseError) in try JSONFeedAdapter.parse(Data(bytes), base: baseURL) }
+                return .success(try JSONFeedAdapter.parse(Data(bytes), base: baseURL))
+            }
+            if let utf8 = Self.decodeUTF32(bytes) {
+                // libxml2 has no UTF-32 decoder of its own here; hand it UTF-8 and say so.
+                return utf8.withUnsafeBytes { b in
+                    Result { () throws(FeedParseError) in try Self.parseXML(b, encoding: "UTF-8", repair: false, base: baseURL) }
+                }
             }
             let encoding = Self.encodingOverride(bytes, httpCharset: httpCharset)
-            let repaired = EntityRepair.repair(bytes)
-            let parsedRoot = repaired.map { data in
-                data.withUnsafeBytes { XMLDocumentReader.parse($0, encoding: encoding, base: baseURL) }
-            } ?? XMLDocumentReader.parse(bytes, encoding: encoding, base: baseURL)
-            guard let root = parsedRoot else {
-                return .failure(.malformed("no XML document could be recovered"))
+            let declared = XMLDocumentReader.declaredEncoding(bytes)?.lowercased()
+            let isUTF8 = encoding == nil && (declared == nil || declared == "utf-8" || declared == "utf8")
+                && !(bytes.count >= 2 && (bytes[0] == 0xFE || bytes[0] == 0xFF || bytes[0] == 0 || bytes[1] == 0))
+            let first = Result { () throws(FeedParseError) in try Self.parseXML(bytes, encoding: encoding, repair: isUTF8, base: baseURL) }
+            if case .success(let feed) = first, feed.format != .unknown { return first }
+            if encoding == nil, declared != nil, !isUTF8 {
+                // An encoding libxml2 does not know: fall back the way feedparser does.
+                let fallback = String(validating: bytes, as: UTF8.self) != nil ? "UTF-8" : "windows-1252"
+                let second = Result { () throws(FeedParseError) in try Self.parseXML(bytes, encoding: fallback, repair: false, base: baseURL) }
+                if case .success(let feed) = second, feed.format != .unknown { return second }
             }
-            return .success(Self.adapt(root))
+            return first
+        } catch {
+            return .failure(error)
         }
-        return try result.get()
+    }
+
+    static func parseXML(_ bytes: UnsafeRawBufferPointer, encoding: String?, repair: Bool, base: String?) throws(FeedParseError) -> ParsedFeed {
+        let repaired = EntityRepair.repair(bytes)
+        let parsedRoot = repaired.map { data in
+            data.withUnsafeBytes { XMLDocumentReader.parse($0, encoding: encoding, base: base, repairMojibake: repair) }
+        } ?? XMLDocumentReader.parse(bytes, encoding: encoding, base: base, repairMojibake: repair)
+        guard let root = parsedRoot else { throw .malformed("no XML document could be recovered") }
+        return adapt(root)
+    }
+
+    /// UTF-8 bytes for a UTF-32 document (by BOM or by the `<` pattern), else nil.
+    static func decodeUTF32(_ bytes: UnsafeRawBufferPointer) -> Data? {
+        guard bytes.count >= 4 else { return nil }
+        let head = (bytes[0], bytes[1], bytes[2], bytes[3])
+        let encoding: String.Encoding
+        switch head {
+        case (0, 0, 0xFE, 0xFF), (0, 0, 0, 0x3C): encoding = .utf32BigEndian
+        case (0xFF, 0xFE, 0, 0), (0x3C, 0, 0, 0): encoding = .utf32LittleEndian
+        default: return nil
+        }
+        var data = Data(bytes)
+        if head == (0, 0, 0xFE, 0xFF) || head == (0xFF, 0xFE, 0, 0) { data = data.dropFirst(4) }
+        guard let text = String(data: data, encoding: encoding) else { return nil }
+        return Data(text.utf8)
     }
 
     /// Chooses the encoding libxml2 should use when the document's own signals are missing or wrong.
@@ -71,7 +111,7 @@ enum Namespaces {
     static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
     static let prefixes: [String: String] = [
-        atom10: "atom", atom03: "atom", rss10: "", rss090: "", "http://backend.userland.com/rss2": "",
+        atom10: "atom", atom03: "atom", "http://purl.org/echo/": "atom", "http://purl.org/pie/": "atom", rss10: "", rss090: "", "http://backend.userland.com/rss2": "",
         "http://blogs.law.harvard.edu/tech/rss": "", "http://backend.userland.com/rss": "",
         rdf: "rdf", "http://purl.org/dc/elements/1.1/": "dc", "http://purl.org/dc/terms/": "dcterms",
         "http://purl.org/rss/1.0/modules/content/": "content", "http://www.w3.org/1999/xhtml": "xhtml",
@@ -104,6 +144,31 @@ extension MarkupElement {
         return t.isEmpty ? nil : t
     }
 
+    /// Text, or HTML source when the element holds naked tags.
+    var markup: String {
+        guard children.contains(where: { if case .element = $0 { return true } else { return false } }) else { return text }
+        var source = ""
+        appendMarkup(to: &source)
+        return source
+    }
+
+    /// The children as HTML source: text as it was decoded from the XML, elements as tags.
+    func appendMarkup(to out: inout String) {
+        for child in children {
+            switch child {
+            case .text(let t): out += t
+            case .element(let e):
+                out += "<" + e.name
+                for attribute in e.attributes where attribute.namespace == nil {
+                    out += " \(attribute.name)=\"\(HTMLSanitizer.escapeAttribute(attribute.value))\""
+                }
+                out += ">"
+                e.appendMarkup(to: &out)
+                out += "</\(e.name)>"
+            }
+        }
+    }
+
     /// Resolves a URL written in this element against its effective base.
     func resolve(_ url: String) -> String {
         URIResolver.resolve(url.trimmed, against: base)
@@ -117,8 +182,11 @@ enum FeedFields {
         let text = PlainText.collapse(raw)
         guard !text.isEmpty else { return nil }
         if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
-            let name = text[text.index(after: open)..<close].trimmed
-            if !name.isEmpty { return name }
+            let inside = text[text.index(after: open)..<close].trimmed
+            let outside = text[..<open].trimmed
+            // "me@x.org (Jane Doe)" names her inside; "Jane Doe (me@x.org)" outside.
+            if inside.contains("@") && !outside.isEmpty && !outside.contains("@") { return outside }
+            if !inside.isEmpty { return inside }
         }
         if let lt = text.firstIndex(of: "<"), text.hasSuffix(">") {
             let name = text[..<lt].trimmed
@@ -136,7 +204,7 @@ enum FeedFields {
 
     /// Plain text of a title-like element that may carry HTML.
     static func plain(_ element: MarkupElement) -> String? {
-        let t = PlainText.fromHTML(element.text)
+        let t = PlainText.fromHTML(element.markup)
         return t.isEmpty ? nil : t
     }
 
@@ -144,21 +212,34 @@ enum FeedFields {
         FeedDate.parse(element.text)
     }
 
-    /// Serialises XHTML child nodes (Atom `type="xhtml"`, `xhtml:body`) and sanitizes them.
-    static func xhtml(_ nodes: [MarkupNode], base: String?) -> String? {
-        var nodes = nodes
+    /// XHTML content (Atom `type="xhtml"`, `xhtml:body`) as sanitized HTML. Text inside counts as
+    /// HTML source, as feedparser reads it.
+    static func xhtml(_ element: MarkupElement) -> String? {
+        var container = element
         // Atom 1.0 wraps XHTML content in one <div> that is not part of the content.
-        let elements = nodes.compactMap { if case .element(let e) = $0 { return e } else { return nil } }
-        let onlyWhitespaceText = nodes.allSatisfy { if case .text(let t) = $0 { return t.trimmed.isEmpty } else { return true } }
+        let elements = element.elements
+        let onlyWhitespaceText = element.children.allSatisfy { if case .text(let t) = $0 { return t.trimmed.isEmpty } else { return true } }
         if elements.count == 1, onlyWhitespaceText, elements[0].name.lowercased() == "div" {
-            nodes = elements[0].children
+            container = elements[0]
         }
-        let html = HTMLSanitizer.sanitize(nodes: nodes, base: base)
-        return html.trimmed.isEmpty ? nil : html
+        var source = ""
+        container.appendMarkup(to: &source)
+        return html(source, base: element.base)
     }
 
     static func html(_ text: String, base: String?) -> String? {
         guard !text.trimmed.isEmpty else { return nil }
         return HTMLSanitizer.sanitize(text, base: base)
+    }
+
+    /// An element holding HTML: escaped text as usual, or markup written straight into the XML.
+    static func html(_ element: MarkupElement) -> String? {
+        if element.children.contains(where: { if case .element = $0 { return true } else { return false } }) {
+            // Like feedparser: the text around naked tags is HTML source too, not literal text.
+            var source = ""
+            element.appendMarkup(to: &source)
+            return html(source, base: element.base)
+        }
+        return html(element.text, base: element.base)
     }
 }

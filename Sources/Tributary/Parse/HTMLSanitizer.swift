@@ -7,25 +7,28 @@ import Foundation
 /// non-http(s) URL schemes. Presentation (class, style, id) is dropped too.
 public enum HTMLSanitizer {
     static let allowedElements: Set<String> = [
-        "a", "abbr", "acronym", "address", "article", "aside", "b", "bdi", "bdo", "big", "blockquote", "br",
+        "a", "abbr", "acronym", "address", "article", "aside", "b", "big", "blockquote", "br",
         "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "dir", "div", "dl",
         "dt", "em", "figcaption", "figure", "font", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
-        "i", "img", "ins", "kbd", "li", "main", "mark", "menu", "nav", "ol", "p", "pre", "q", "rp", "rt", "ruby",
-        "s", "samp", "section", "small", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody",
-        "td", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var", "wbr",
+        "i", "img", "ins", "kbd", "li", "menu", "nav", "ol", "p", "pre", "q",
+        "s", "samp", "section", "small", "span", "strike", "strong", "sub", "sup", "table", "tbody",
+        "td", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var",
     ]
-    /// Removed together with everything inside them.
+    /// Removed together with everything inside them. Other disallowed elements lose only their
+    /// tags, like feedparser: an unclosed <object> must not swallow the rest of the article.
+    /// The media and form elements are dropped whole because their content is not article text.
     static let droppedWithContent: Set<String> = [
-        "script", "style", "iframe", "frame", "frameset", "noframes", "object", "embed", "applet", "form",
-        "select", "textarea", "button", "input", "noscript", "template", "canvas", "map", "svg", "math", "video",
-        "audio", "picture", "head", "title", "link", "meta", "base", "param", "source", "track",
+        "script", "style", "head", "title", "svg", "math", "video", "audio", "canvas", "map", "form", "select",
+        "textarea", "button",
     ]
+    /// Void elements removed on their own; anything the parser nested under them is kept.
+    static let droppedVoid: Set<String> = ["embed", "frame", "input", "link", "meta", "base", "param", "source", "track", "keygen"]
     static let allowedAttributes: Set<String> = [
         "href", "src", "alt", "title", "colspan", "rowspan", "cite", "datetime", "width", "height", "lang", "dir",
         "abbr", "scope", "start", "type", "reversed", "span",
     ]
     static let urlAttributes: Set<String> = ["href", "src", "cite"]
-    static let voidElements: Set<String> = ["br", "hr", "img", "wbr", "col"]
+    static let voidElements: Set<String> = ["br", "hr", "img", "col"]
     static let safeSchemes: Set<String> = ["http", "https", "mailto", "ftp", "tel", "news", "magnet", "irc", "xmpp"]
 
     /// Sanitizes an HTML fragment; `base` resolves relative `href`/`src`.
@@ -97,13 +100,13 @@ public enum HTMLSanitizer {
             case .element(let element):
                 let name = element.name.lowercased()
                 if droppedWithContent.contains(name) { continue }
-                guard allowedElements.contains(name) else {
+                guard allowedElements.contains(name), !droppedVoid.contains(name) else {
                     write(element.children, base: base, into: &out)
                     continue
                 }
                 out += "<" + name
                 var seen: Set<String> = []
-                for attribute in element.attributes {
+                for attribute in element.attributes where attribute.namespace == nil {
                     let attributeName = attribute.name.lowercased()
                     guard allowedAttributes.contains(attributeName), seen.insert(attributeName).inserted else { continue }
                     var value = attribute.value

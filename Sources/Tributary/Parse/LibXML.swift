@@ -71,7 +71,8 @@ enum XMLDocumentReader {
     static let maxEntityText = 4096
 
     /// Parses `bytes`; `encoding` overrides the document's own declaration when given.
-    static func parse(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?) -> MarkupElement? {
+    /// `repairMojibake`: the document is UTF-8, so text that is UTF-8 read as Latin-1 can be undone.
+    static func parse(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool = false) -> MarkupElement? {
         guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return nil }
         // No NOENT (entity substitution, the XXE vector), no DTDLOAD, no network; recover like feedparser's loose mode.
         let options = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
@@ -84,7 +85,35 @@ enum XMLDocumentReader {
         guard let doc else { return nil }
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc) else { return nil }
-        return convert(root, parentBase: base, html: false)
+        return convert(root, parentBase: base, html: false, repair: repairMojibake)
+    }
+
+    /// Undoes UTF-8 that was decoded as Latin-1 and encoded again ("CafÃ©" → "Café"), as feedparser
+    /// does for UTF-8 documents: only when every character is ≤ U+00FF and the bytes form valid UTF-8.
+    static func repairDoubleEncoding(_ text: String) -> String {
+        var copy = text
+        return copy.withUTF8 { buffer -> String in
+            var sawHigh = false
+            var i = 0
+            while i < buffer.count {
+                let b = buffer[i]
+                if b < 0x80 { i += 1; continue }
+                guard (b == 0xC2 || b == 0xC3), i + 1 < buffer.count else { return text }
+                sawHigh = true
+                i += 2
+            }
+            guard sawHigh else { return text }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(buffer.count)
+            i = 0
+            while i < buffer.count {
+                let b = buffer[i]
+                if b < 0x80 { bytes.append(b); i += 1; continue }
+                bytes.append(b == 0xC2 ? buffer[i + 1] : buffer[i + 1] &+ 0x40)
+                i += 2
+            }
+            return String(validating: bytes, as: UTF8.self) ?? text
+        }
     }
 
     /// The encoding named in the XML declaration, if any.
@@ -100,7 +129,7 @@ enum XMLDocumentReader {
         return value.isEmpty ? nil : String(value)
     }
 
-    fileprivate static func convert(_ node: xmlNodePtr, parentBase: String?, html: Bool) -> MarkupElement {
+    fileprivate static func convert(_ node: xmlNodePtr, parentBase: String?, html: Bool, repair: Bool = false) -> MarkupElement {
         let n = node.pointee
         var name = string(n.name) ?? ""
         var prefix = n.ns.flatMap { string($0.pointee.prefix) }
@@ -117,7 +146,8 @@ enum XMLDocumentReader {
         while let a = attr {
             let aName = string(a.pointee.name) ?? ""
             let aNamespace = a.pointee.ns.flatMap { string($0.pointee.href) }
-            var value = ""
+            // A valueless HTML attribute (<img alt>) means its own name, as in SGML.
+            var value = html && a.pointee.children == nil ? aName.lowercased() : ""
             var child = a.pointee.children
             while let c = child {
                 if let s = string(c.pointee.content) { value += s }
@@ -127,7 +157,7 @@ enum XMLDocumentReader {
             if aNamespace == xmlNamespaceURI && aName == "base" {
                 base = URIResolver.resolve(value.trimmed, against: parentBase)
             }
-            attributes.append((html ? aName.lowercased() : aName, aNamespace, value))
+            attributes.append((html ? aName.lowercased() : aName, aNamespace, repair ? repairDoubleEncoding(value) : value))
             attr = a.pointee.next
         }
         let element = MarkupElement(name: name, namespace: namespace, prefix: prefix, attributes: attributes, base: base)
@@ -136,8 +166,8 @@ enum XMLDocumentReader {
         while let c = child {
             switch c.pointee.type {
             case XML_ELEMENT_NODE:
-                if !pendingText.isEmpty { element.children.append(.text(pendingText)); pendingText = "" }
-                element.children.append(.element(convert(c, parentBase: base, html: html)))
+                if !pendingText.isEmpty { element.children.append(.text(repair ? repairDoubleEncoding(pendingText) : pendingText)); pendingText = "" }
+                element.children.append(.element(convert(c, parentBase: base, html: html, repair: repair)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let s = string(c.pointee.content) { pendingText += s }
             case XML_ENTITY_REF_NODE:
@@ -147,7 +177,7 @@ enum XMLDocumentReader {
             }
             child = c.pointee.next
         }
-        if !pendingText.isEmpty { element.children.append(.text(pendingText)) }
+        if !pendingText.isEmpty { element.children.append(.text(repair ? repairDoubleEncoding(pendingText) : pendingText)) }
         return element
     }
 
@@ -171,11 +201,17 @@ enum XMLDocumentReader {
 
 /// Parses HTML fragments (feed summaries and content) with libxml2's forgiving HTML parser.
 enum HTMLFragmentReader {
-    /// The nodes inside `<body>` of the fragment, or nil if libxml2 could not build a tree.
+    /// The top-level nodes of the fragment, or nil if libxml2 could not build a tree.
     static func parse(_ html: String) -> [MarkupNode]? {
+        // NOIMPLIED: no <html>/<body> and no <p> wrapped around leading text; the fragment stays as written.
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
-        var source = html
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
+        // Leading text outside any element makes libxml2 invent a <p>; a wrapper element prevents it.
+        // Control characters make libxml2's HTML parser give up on the rest of the text: drop them.
+        let clean = html.containsByte(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
+            ? String(String.UnicodeScalarView(html.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
+            : html
+        var source = "<div>" + clean + "</div>"
         let doc: htmlDocPtr? = source.withUTF8 { buffer in
             guard let base = buffer.baseAddress, buffer.count < Int(Int32.max) else { return nil }
             return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) {
@@ -184,16 +220,37 @@ enum HTMLFragmentReader {
         }
         guard let doc else { return nil }
         defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else { return [] }
-        let tree = XMLDocumentReader.convert(root, parentBase: nil, html: true)
-        // libxml2 implies <html><body>; a leading <head> gets whatever it decided was head content.
         var nodes: [MarkupNode] = []
-        for child in tree.children {
-            if case .element(let e) = child, e.name == "body" || e.name == "head" {
-                nodes.append(contentsOf: e.children)
-            } else {
-                nodes.append(child)
+        var child = doc.pointee.children
+        var unwrapped = false
+        while let c = child {
+            if !unwrapped, c.pointee.type == XML_ELEMENT_NODE, string(c.pointee.name) == "div" {
+                unwrapped = true
+                nodes.append(contentsOf: XMLDocumentReader.convert(c, parentBase: nil, html: true).children)
+                child = c.pointee.next
+                continue
             }
+            switch c.pointee.type {
+            case XML_ELEMENT_NODE:
+                let element = XMLDocumentReader.convert(c, parentBase: nil, html: true)
+                // Whole documents pasted into feeds still arrive wrapped; unwrap html/body/head.
+                if ["html", "body", "head"].contains(element.name) {
+                    for inner in element.children {
+                        if case .element(let e) = inner, e.name == "body" || e.name == "head" {
+                            nodes.append(contentsOf: e.children)
+                        } else {
+                            nodes.append(inner)
+                        }
+                    }
+                } else {
+                    nodes.append(.element(element))
+                }
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let s = string(c.pointee.content) { nodes.append(.text(s)) }
+            default:
+                break
+            }
+            child = c.pointee.next
         }
         return nodes
     }

@@ -76,14 +76,14 @@ enum RSSAdapter {
                 if item.author == nil { item.author = (child.child("atom:name") ?? child.child("atom:email"))?.value }
             case "pubdate", "dcterms:issued":
                 item.published = FeedFields.date(child) ?? item.published
-            case "dc:date", "dcterms:modified", "atom:updated":
+            case "dc:date", "dcterms:modified", "atom:updated", "modified", "atom:modified":
                 item.updated = FeedFields.date(child) ?? item.updated
             case "description", "dc:description":
                 if summary == nil || child.value != nil { summary = child }
             case "content:encoded":
-                if let html = FeedFields.html(child.text, base: child.base) { item.content = html }
+                if let html = FeedFields.html(child) { item.content = html }
             case "xhtml:body":
-                item.content = FeedFields.xhtml(child.children, base: child.base)
+                item.content = FeedFields.xhtml(child)
             case "enclosure":
                 if let enclosure = FeedFields.enclosure(url: child.attribute("url"), type: child.attribute("type"),
                                                         length: child.attribute("length"), element: child) {
@@ -91,11 +91,15 @@ enum RSSAdapter {
                 }
             case "category", "dc:subject":
                 if let c = FeedFields.plain(child), !item.categories.contains(c) { item.categories.append(c) }
+            case "categories":
+                for category in child.elements where category.key == "category" {
+                    if let c = FeedFields.plain(category), !item.categories.contains(c) { item.categories.append(c) }
+                }
             default:
                 break
             }
         }
-        if let summary { item.summary = FeedFields.html(summary.text, base: summary.base) }
+        if let summary { item.summary = FeedFields.html(summary) }
         return item
     }
 }
