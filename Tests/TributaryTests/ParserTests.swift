@@ -219,3 +219,58 @@ final class ParserTests: XCTestCase {
         XCTAssertNil(date(""))
     }
 }
+
+final class ParserRecoveryTests: XCTestCase {
+    let parser = FeedParser()
+
+    func testNakedMarkupInDescriptionIsHTML() throws {
+        let feed = try parser.parse(Data("""
+        <rss version="2.0"><channel><item><description>&lt;b&gt;bold&lt;/b&gt; and <a href="/x">link</a></description></item></channel></rss>
+        """.utf8), baseURL: "https://site.example/feed")
+        XCTAssertEqual(feed.items.first?.summary, "<b>bold</b> and <a href=\"https://site.example/x\">link</a>")
+    }
+
+    func testXHTMLTextStaysText() throws {
+        let feed = try parser.parse(Data("""
+        <feed xmlns="http://www.w3.org/2005/Atom"><entry><summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">History of the &lt;blink&gt; tag</div></summary></entry></feed>
+        """.utf8))
+        XCTAssertEqual(feed.items.first?.summary, "History of the &lt;blink&gt; tag")
+    }
+
+    func testDoubleEncodedUTF8IsRepaired() throws {
+        let feed = try parser.parse(Data("<rss version=\"2.0\"><channel><item><title>CafÃ© Ã\u{00A0} Paris</title></item></channel></rss>".utf8))
+        XCTAssertEqual(feed.items.first?.title, "Café à Paris")
+    }
+
+    func testUTF32WithBOM() throws {
+        let text = "<?xml version=\"1.0\" encoding=\"utf-32\"?><rss version=\"2.0\"><channel><title>Ĳssel</title></channel></rss>"
+        var data = Data([0, 0, 0xFE, 0xFF])
+        data.append(text.data(using: .utf32BigEndian)!)
+        let feed = try parser.parse(data)
+        XCTAssertEqual(feed.format, .rss20)
+        XCTAssertEqual(feed.title, "Ĳssel")
+    }
+
+    func testUnknownDeclaredEncodingFallsBack() throws {
+        let feed = try parser.parse(Data("<?xml version=\"1.0\" encoding=\"x-bogus-42\"?><rss version=\"2.0\"><channel><title>ok</title></channel></rss>".utf8))
+        XCTAssertEqual(feed.title, "ok")
+    }
+
+    func testAtom03Base64Content() throws {
+        let encoded = Data("Example <b>Atom</b>".utf8).base64EncodedString()
+        let feed = try parser.parse(Data("""
+        <feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><content type="text/html" mode="base64">\(encoded)</content></entry></feed>
+        """.utf8))
+        XCTAssertEqual(feed.items.first?.content, "Example <b>Atom</b>")
+    }
+
+    func testUnclosedObjectDoesNotSwallowTheArticle() {
+        let clean = HTMLSanitizer.sanitize("safe<object classid=\"x\"> <b>description</b>", base: nil)
+        XCTAssertEqual(clean, "safe <b>description</b>")
+    }
+
+    func testControlCharactersDoNotTruncateContent() {
+        let clean = HTMLSanitizer.sanitize("<p>before \u{06}\u{01} after</p><p>more</p>", base: nil)
+        XCTAssertEqual(clean, "<p>before  after</p><p>more</p>")
+    }
+}

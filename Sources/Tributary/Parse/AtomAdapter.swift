@@ -86,7 +86,7 @@ enum AtomAdapter {
             case "content":
                 item.content = html(child)
             case "category":
-                if let term = (child.attribute("term") ?? child.attribute("label")).map(PlainText.collapse), !term.isEmpty,
+                if let term = (child.attribute("term") ?? child.attribute("label") ?? child.value).map(PlainText.collapse), !term.isEmpty,
                    !item.categories.contains(term) {
                     item.categories.append(term)
                 }

@@ -152,18 +152,19 @@ extension MarkupElement {
         return source
     }
 
-    /// The children as HTML source: text as it was decoded from the XML, elements as tags.
-    func appendMarkup(to out: inout String) {
+    /// The children as HTML source: elements as tags; text as it was decoded from the XML (naked
+    /// markup in RSS, where feedparser reads it as HTML), or escaped again (true XHTML).
+    func appendMarkup(to out: inout String, escapingText: Bool = false) {
         for child in children {
             switch child {
-            case .text(let t): out += t
+            case .text(let t): out += escapingText ? HTMLSanitizer.escapeText(t) : t
             case .element(let e):
                 out += "<" + e.name
                 for attribute in e.attributes where attribute.namespace == nil {
                     out += " \(attribute.name)=\"\(HTMLSanitizer.escapeAttribute(attribute.value))\""
                 }
                 out += ">"
-                e.appendMarkup(to: &out)
+                e.appendMarkup(to: &out, escapingText: escapingText)
                 out += "</\(e.name)>"
             }
         }
@@ -215,16 +216,17 @@ enum FeedFields {
     /// XHTML content (Atom `type="xhtml"`, `xhtml:body`) as sanitized HTML. Text inside counts as
     /// HTML source, as feedparser reads it.
     static func xhtml(_ element: MarkupElement) -> String? {
-        var container = element
-        // Atom 1.0 wraps XHTML content in one <div> that is not part of the content.
+        var source = ""
+        unwrapped(element).appendMarkup(to: &source, escapingText: true)
+        return html(source, base: element.base)
+    }
+
+    /// Atom wraps XHTML content in one <div> that is not part of the content.
+    static func unwrapped(_ element: MarkupElement) -> MarkupElement {
         let elements = element.elements
         let onlyWhitespaceText = element.children.allSatisfy { if case .text(let t) = $0 { return t.trimmed.isEmpty } else { return true } }
-        if elements.count == 1, onlyWhitespaceText, elements[0].name.lowercased() == "div" {
-            container = elements[0]
-        }
-        var source = ""
-        container.appendMarkup(to: &source)
-        return html(source, base: element.base)
+        if elements.count == 1, onlyWhitespaceText, elements[0].name.lowercased() == "div" { return elements[0] }
+        return element
     }
 
     static func html(_ text: String, base: String?) -> String? {
@@ -237,7 +239,7 @@ enum FeedFields {
         if element.children.contains(where: { if case .element = $0 { return true } else { return false } }) {
             // Like feedparser: the text around naked tags is HTML source too, not literal text.
             var source = ""
-            element.appendMarkup(to: &source)
+            unwrapped(element).appendMarkup(to: &source)
             return html(source, base: element.base)
         }
         return html(element.text, base: element.base)

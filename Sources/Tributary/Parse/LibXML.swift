@@ -75,8 +75,10 @@ enum XMLDocumentReader {
     static func parse(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool = false) -> MarkupElement? {
         guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return nil }
         // No NOENT (entity substitution, the XXE vector), no DTDLOAD, no network; recover like feedparser's loose mode.
-        let options = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+        var options = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
+        // An explicit encoding wins over the document's declaration (which is wrong or unknown then).
+        if encoding != nil { options |= Int32(XML_PARSE_IGNORE_ENC.rawValue) }
         let doc: xmlDocPtr? = if let encoding {
             encoding.withCString { xmlReadMemory(start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, $0, options) }
         } else {
