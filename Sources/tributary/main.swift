@@ -67,7 +67,7 @@ struct Poll: ParsableCommand {
             throw ExitCode(2)
         }
         defer { aggregator.close() }
-        let report = aggregator.poll(config.feeds)
+        let report = aggregator.poll(aggregator.activeFeeds())
         let byURL = Dictionary(report.feeds.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         for feed in config.feeds {
             print(byURL[feed.url]?.line ?? "\(feed.name): skipped (gone; remove it from the config)")

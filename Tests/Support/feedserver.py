@@ -10,7 +10,7 @@ Route keys are request paths; a value is a list of steps (one per request, the l
 repeats) or a single step. A step is an object with any of:
   status, headers (object), body (string), file (name under ROOT), delay (seconds before
   answering), mode: "hang" | "reset" | "slow" | "big" | "gzipbomb" | "chunked-big",
-  size (bytes for big modes), location (for redirects).
+  size (bytes for big modes), location (for redirects). The key "*" applies to paths without a route.
 """
 import email.utils
 import gzip
@@ -27,6 +27,7 @@ ROOT = sys.argv[1]
 LOCK = threading.Lock()
 COUNTS = {}
 ACTIVE = {"now": 0, "max": 0}
+CONNECTIONS = {"now": 0, "max": 0}
 STOP = threading.Event()
 
 
@@ -50,6 +51,17 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def setup(self):
+        super().setup()
+        with LOCK:
+            CONNECTIONS["now"] += 1
+            CONNECTIONS["max"] = max(CONNECTIONS["max"], CONNECTIONS["now"])
+
+    def finish(self):
+        with LOCK:
+            CONNECTIONS["now"] -= 1
+        super().finish()
+
     def do_GET(self):
         with LOCK:
             ACTIVE["now"] += 1
@@ -66,6 +78,7 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 ACTIVE["now"] -= 1
             log({"path": self.path, "n": n, "host": self.headers.get("Host"), "active": active,
+                 "connections": CONNECTIONS["now"], "max_connections": CONNECTIONS["max"],
                  "start": started, "end": time.time(),
                  "if_none_match": self.headers.get("If-None-Match"),
                  "if_modified_since": self.headers.get("If-Modified-Since"),
@@ -73,7 +86,8 @@ class Handler(BaseHTTPRequestHandler):
                  "accept_encoding": self.headers.get("Accept-Encoding")})
 
     def answer(self, n):
-        route = routes().get(self.path)
+        table = routes()
+        route = table.get(self.path, table.get("*"))
         if isinstance(route, list):
             route = route[min(n, len(route)) - 1]
         step = route or {}
@@ -93,8 +107,11 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"<rss><channel>" + b"x" * 1000)
             self.wfile.flush()
+            # Linger 0 turns the close into a TCP reset; shutdown makes it happen now.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            self.connection.shutdown(socket.SHUT_RDWR)
             self.connection.close()
+            self.close_connection = True
             return
         if mode == "slow":
             self.send_response(200)
@@ -170,6 +187,9 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # clients that give up mid-answer are part of the tests
     allow_reuse_address = True
     request_queue_size = 256
 

@@ -147,7 +147,9 @@ func eventually(timeout: TimeInterval = 10, _ condition: () throws -> Bool) reth
 }
 
 /// A configuration file for the feeds at `urls`, with state in `folder`.
-func writeConfig(_ folder: URL, feeds: [(name: String, url: String, tags: [String])], extra: String = "") throws -> URL {
+/// `poll` replaces the default `[poll]` table when given.
+func writeConfig(_ folder: URL, feeds: [(name: String, url: String, tags: [String])], extra: String = "",
+                 poll: String = "[poll]\ninterval = \"15m\"\nconcurrency = 4\ntimeout = \"5s\"") throws -> URL {
     var text = """
     [storage]
     database = "state/tributary.sqlite"
@@ -155,10 +157,7 @@ func writeConfig(_ folder: URL, feeds: [(name: String, url: String, tags: [Strin
     path = "state/merged.atom"
     title = "Test merged"
     max_entries = 100
-    [poll]
-    interval = "15m"
-    concurrency = 4
-    timeout = "5s"
+    \(poll)
     \(extra)
 
     """

@@ -54,6 +54,10 @@ public final class Aggregator {
     /// Feed rows for the configured feeds, by URL as written in the config.
     private(set) var records: [String: FeedRecord] = [:]
     private var lastPrune: Date?
+    /// Hosts (`host:port`) that answered 429/503 with Retry-After, and until when to leave them alone.
+    private var hostHolds: [String: Date] = [:]
+    /// Called after each feed's result is stored; the daemon feeds the watchdog from it.
+    public var onProgress: (() -> Void)?
 
     public init(config: Configuration, logger: Logger) throws(StoreError) {
         self.config = config
@@ -62,6 +66,7 @@ public final class Aggregator {
         fetcher = HTTPFetcher(concurrency: config.poll.concurrency, perHost: config.poll.perHost)
         planner = PollPlanner(poll: config.poll)
         try syncFeeds()
+        hostHolds = try store.hostHolds(now: Date())
     }
 
     public func close() { store.close() }
@@ -81,6 +86,11 @@ public final class Aggregator {
         try syncFeeds()
         logger.info("config reloaded", metadata: ["feeds": "\(newConfig.feeds.count)", "added": "\(added.count)",
                                                   "removed": "\(removed.count)"])
+    }
+
+    /// The configured feeds still polled (not stopped by a 410 Gone).
+    public func activeFeeds() -> [FeedSettings] {
+        config.feeds.filter { records[$0.url].map { !$0.gone } ?? true }
     }
 
     /// The configured feeds whose next poll time has come (never-polled feeds are due at once).
@@ -112,11 +122,12 @@ public final class Aggregator {
                 userAgent: feed.userAgent ?? config.poll.userAgent, timeout: config.poll.timeout,
                 connectTimeout: config.poll.connectTimeout, maxBodyBytes: config.poll.maxBodyBytes))
         }
-        fetcher.fetch(requests, isCancelled: { cancel.isCancelled }) { response in
+        fetcher.fetch(requests, isCancelled: { cancel.isCancelled }, heldUntil: { hostHolds[$0] }) { response in
             guard let feed = byTag[response.tag], let record = records[feed.url] else { return }
             if response.failure == .cancelled { return }
             let result = handle(response, feed: feed, record: record, now: now())
             report.feeds.append(result)
+            onProgress?()
         }
         if !cancel.isCancelled {
             do {
@@ -140,7 +151,13 @@ public final class Aggregator {
             state.failures = record.failures + 1
             state.nextPollAt = planner.nextAfterFailure(feed: feed, failures: state.failures, now: now)
         }
-        if let failure = response.failure {
+        if case .hostBackoff(let until) = response.failure {
+            // Not this feed's failure: it simply waits for its host.
+            state.error = response.failure?.description
+            state.status = record.lastStatus
+            state.failures = record.failures
+            state.nextPollAt = until
+        } else if let failure = response.failure {
             fail(failure.description)
         } else if status == 304 {
             state.nextPollAt = planner.nextAfterSuccess(feed: feed, now: now, headers: response.headers, refreshHint: nil)
@@ -167,7 +184,16 @@ public final class Aggregator {
         } else if status == 429 || status == 503, let wait = PollPlanner.retryAfter(response.headers, now: now) {
             state.error = "HTTP \(status), asked to retry after \(Int(wait)) s"
             state.failures = record.failures + 1
-            state.nextPollAt = now.addingTimeInterval(min(max(wait, 1), PollPlanner.maximumDelay))
+            let until = now.addingTimeInterval(min(max(wait, 1), PollPlanner.maximumDelay))
+            state.nextPollAt = until
+            // Retry-After speaks for the whole host and port, not just this feed.
+            let host = HTTPFetcher.hostKey(response.effectiveURL)
+            hostHolds[host] = until
+            do { try store.holdHost(host, until: until) } catch {
+                logger.error("cannot persist host hold", metadata: ["host": "\(host)", "error": "\(error)"])
+            }
+            logger.notice("host asked us to wait", metadata: ["host": "\(HTTPFetcher.hostKey(response.effectiveURL))",
+                                                              "seconds": "\(Int(wait))"])
         } else if status == 404 {
             state.error = "HTTP 404 Not Found"
             state.failures = record.failures + 1

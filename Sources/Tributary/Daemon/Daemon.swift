@@ -26,6 +26,7 @@ public final class Daemon: @unchecked Sendable {
         self.configPath = configPath
         self.logger = logger
         aggregator = try Aggregator(config: config, logger: logger)
+        aggregator.onProgress = { [unowned self] in feedWatchdog() }
     }
 
     /// Starts the timer and signal handlers and never returns; exits 0 on SIGTERM or SIGINT.

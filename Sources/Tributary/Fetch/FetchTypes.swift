@@ -41,6 +41,8 @@ public enum FetchFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case tooManyRedirects
     case network(String)
     case cancelled
+    /// Not attempted: the host asked (Retry-After) not to be contacted before this time.
+    case hostBackoff(until: Date)
 
     public var description: String {
         switch self {
@@ -50,6 +52,7 @@ public enum FetchFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooManyRedirects: return "too many redirects"
         case .network(let detail): return detail
         case .cancelled: return "cancelled"
+        case .hostBackoff(let until): return "host asked to wait until \(FeedDate.format(until))"
         }
     }
 }

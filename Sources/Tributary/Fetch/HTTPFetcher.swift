@@ -84,7 +84,10 @@ public final class HTTPFetcher {
 
     /// Downloads every request, calling `completion` on this thread as each finishes.
     /// `isCancelled` is checked often; when it turns true, transfers in flight are abandoned.
+    /// `heldUntil` names hosts (`host:port`) that asked not to be contacted yet; their requests
+    /// complete at once with `.hostBackoff`.
     public func fetch(_ requests: [FetchRequest], isCancelled: () -> Bool = { false },
+                      heldUntil: (String) -> Date? = { _ in nil },
                       completion: (FetchResponse) -> Void) {
         var pending = requests[...]
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -182,6 +185,12 @@ public final class HTTPFetcher {
                 var deferred: [FetchRequest] = []
                 while active.count < concurrency, let request = pending.popFirst() {
                     let key = Self.hostKey(request.url)
+                    if let until = heldUntil(key), until > Date() {
+                        completion(FetchResponse(tag: request.tag, requestURL: request.url, status: 0, headers: [:],
+                                                 body: Data(), effectiveURL: request.url, permanentRedirect: nil,
+                                                 failure: .hostBackoff(until: until), elapsed: 0))
+                        continue
+                    }
                     if perHostActive[key, default: 0] >= perHost {
                         deferred.append(request)
                         continue

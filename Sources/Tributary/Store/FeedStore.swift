@@ -159,6 +159,21 @@ public final class FeedStore {
         try db.scalar("SELECT count(*) FROM items") ?? 0
     }
 
+    // MARK: host holds
+
+    /// Hosts still asking to be left alone at `now`.
+    public func hostHolds(now: Date) throws(StoreError) -> [String: Date] {
+        try db.run("DELETE FROM host_holds WHERE until <= ?", [.real(now.timeIntervalSince1970)])
+        var holds: [String: Date] = [:]
+        try db.query("SELECT host, until FROM host_holds") { row in holds[row.text(0) ?? ""] = row.date(1) }
+        return holds
+    }
+
+    public func holdHost(_ host: String, until: Date) throws(StoreError) {
+        try db.run("INSERT INTO host_holds(host, until) VALUES(?, ?) ON CONFLICT(host) DO UPDATE SET until = excluded.until",
+                   [.text(host), .real(until.timeIntervalSince1970)])
+    }
+
     // MARK: ingest
 
     /// Stores one poll's result in a single transaction: the feed's new state and, when the

@@ -63,5 +63,12 @@ enum Schema {
             PRIMARY KEY(kind, key)
         ) WITHOUT ROWID;
         """,
+        // 3: hosts that asked (Retry-After) not to be contacted before a time; survives restarts
+        """
+        CREATE TABLE host_holds(
+            host TEXT PRIMARY KEY,
+            until REAL NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ]
 }

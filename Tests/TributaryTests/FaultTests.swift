@@ -1,0 +1,250 @@
+import XCTest
+@testable import Tributary
+
+/// Hostile and broken servers on 127.0.0.1: each fault is classified, scheduled and contained.
+final class FaultTests: XCTestCase {
+    var folder: URL!
+    var servers: [FeedServer] = []
+
+    override func setUpWithError() throws {
+        folder = try makeTemporaryFolder(self)
+    }
+
+    override func tearDown() {
+        servers.forEach { $0.stop() }
+    }
+
+    func startServer() throws -> FeedServer {
+        let root = folder.appendingPathComponent("www\(servers.count)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let server = try FeedServer(root: root)
+        servers.append(server)
+        return server
+    }
+
+    let goodFeed = rssDocument(items: [
+        ("g1", "One", "https://good.example/1", storyText("one"), "Mon, 10 Nov 2025 08:00:00 GMT"),
+        ("g2", "Two", "https://good.example/2", storyText("two"), "Mon, 10 Nov 2025 07:00:00 GMT"),
+        ("g3", "Three", "https://good.example/3", storyText("three"), "Mon, 10 Nov 2025 06:00:00 GMT"),
+    ])
+
+    let faultConfig = """
+    [poll]
+    interval = "10m"
+    concurrency = 16
+    timeout = "4s"
+    connect_timeout = "2s"
+    max_body_size = "1MB"
+    """
+
+    func status(_ config: URL) throws -> [String: [String: Any]] {
+        let result = try TributaryBinary.run(["status", "--config", config.path, "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as! String, $0) })
+    }
+
+    func seconds(until text: Any?, from start: Date) -> Double? {
+        guard let text = text as? String, let date = FeedDate.parse(text) else { return nil }
+        return date.timeIntervalSince(start)
+    }
+
+    /// Runs `tributary poll`, under GNU time when present to read the peak RSS.
+    func poll(_ config: URL) throws -> (result: TributaryBinary.Result, peakKB: Int?) {
+        let timeBinary = "/usr/bin/time"
+        guard FileManager.default.isExecutableFile(atPath: timeBinary) else {
+            return (try TributaryBinary.run(["poll", "--config", config.path]), nil)
+        }
+        let report = folder.appendingPathComponent("time-\(UUID().uuidString).txt")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: timeBinary)
+        process.arguments = ["-f", "%M", "-o", report.path, TributaryBinary.path, "poll", "--config", config.path]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let peak = (try? String(contentsOf: report, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return (TributaryBinary.Result(status: process.terminationStatus, stdout: stdout, stderr: stderr), peak)
+    }
+
+    func testEachFaultIsClassifiedScheduledAndContained() throws {
+        let main = try startServer()
+        let busy = try startServer()     // answers 503 + Retry-After for every path
+        let limited = try startServer()  // answers 429 + Retry-After as an HTTP date
+        try main.write("good.xml", goodFeed)
+        let retryDate = Date().addingTimeInterval(300)
+        try main.routes([
+            "/hang.xml": ["mode": "hang", "seconds": 30],
+            "/reset.xml": ["mode": "reset"],
+            "/slow.xml": ["mode": "slow", "seconds": 30],
+            "/big.xml": ["mode": "big", "size": 50 * 1024 * 1024],
+            "/chunked.xml": ["mode": "chunked-big", "size": 50 * 1024 * 1024],
+            "/bomb.xml": ["mode": "gzipbomb", "size": 200 * 1024 * 1024],
+            "/e500.xml": ["status": 500, "body": "oops"],
+            "/loop.xml": ["status": 302, "location": main.url("loop.xml")],
+            "/file.xml": ["status": 302, "location": "file:///etc/passwd"],
+            "/gopher.xml": ["status": 301, "location": "gopher://127.0.0.1/x"],
+            "/gone.xml": ["status": 410, "body": "gone"],
+        ])
+        try busy.routes(["*": ["status": 503, "headers": ["Retry-After": "120"], "body": "busy"]])
+        try limited.routes(["*": ["status": 429, "headers": ["Retry-After": formatHTTPDate(retryDate)], "body": "slow down"]])
+        let names = ["hang", "reset", "slow", "big", "chunked", "bomb", "e500", "loop", "file", "gopher", "gone", "missing"]
+        var feeds = [("Good", main.url("good.xml"), [String]())]
+        feeds += names.map { ($0, main.url("\($0).xml"), [String]()) }
+        feeds += [("Busy", busy.url("a.xml"), []), ("Limited", limited.url("a.xml"), [])]
+        let config = try writeConfig(folder, feeds: feeds, poll: faultConfig)
+
+        let start = Date()
+        let (result, peakKB) = try poll(config)
+        let wall = Date().timeIntervalSince(start)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertLessThan(wall, 12, "the cycle is bounded by the 4 s timeout, not by the slowest server")
+        if let peakKB { XCTAssertLessThan(peakKB, 120_000, "memory stays bounded with 50 MB bodies and a gzip bomb") }
+
+        // The good feed was not held up by the hanging ones.
+        let goodRequest = try XCTUnwrap(main.requests().first { $0["path"] as? String == "/good.xml" })
+        XCTAssertLessThan((goodRequest["end"] as! Double) - start.timeIntervalSince1970, 3)
+        XCTAssertTrue(result.stdout.contains("Good: 200, 3 new"), result.stdout)
+
+        let rows = try status(config)
+        func error(_ name: String) -> String { rows[name]?["last_error"] as? String ?? "" }
+        func next(_ name: String) -> Double? { seconds(until: rows[name]?["next_poll"], from: start) }
+        XCTAssertTrue(error("hang").contains("timed out"), error("hang"))
+        XCTAssertTrue(error("slow").contains("timed out"), error("slow"))
+        XCTAssertFalse(error("reset").isEmpty)
+        XCTAssertFalse(error("reset").contains("timed out"), "a reset is seen at once: \(error("reset"))")
+        for name in ["big", "chunked", "bomb"] {
+            XCTAssertTrue(error(name).contains("larger than"), "\(name): \(error(name))")
+        }
+        XCTAssertEqual(error("e500"), "HTTP 500")
+        XCTAssertEqual(error("loop"), "too many redirects")
+        XCTAssertTrue(error("file").contains("refused redirect"), error("file"))
+        XCTAssertTrue(error("gopher").contains("refused redirect"), error("gopher"))
+        XCTAssertEqual(error("missing"), "HTTP 404 Not Found")
+
+        // Failures back off from the interval (10 min) with ±20% jitter, and are counted.
+        for name in ["hang", "reset", "slow", "big", "chunked", "bomb", "e500", "loop", "file"] {
+            XCTAssertEqual(rows[name]?["failures"] as? Int, 1, name)
+            let wait = try XCTUnwrap(next(name), name)
+            XCTAssertGreaterThanOrEqual(wait, 480 - 1, name)
+            XCTAssertLessThanOrEqual(wait, 720 + 15, name)
+        }
+        // Retry-After is obeyed exactly, for the host and port that sent it.
+        XCTAssertEqual(try XCTUnwrap(next("Busy")), 120, accuracy: 15)
+        XCTAssertEqual(try XCTUnwrap(next("Limited")), 300, accuracy: 15)
+        // 404 keeps being retried, at the cap; 410 stops the feed and says so.
+        XCTAssertEqual(try XCTUnwrap(next("missing")), 86400, accuracy: 60)
+        XCTAssertEqual(rows["gone"]?["gone"] as? Bool, true)
+        XCTAssertTrue(rows["gone"]?["next_poll"] is NSNull)
+        XCTAssertTrue(error("gone").contains("410"))
+
+        // Nothing from the failures reached the database; the good items are intact.
+        XCTAssertEqual(rows["Good"]?["items"] as? Int, 3)
+        let store = try FeedStore(path: folder.appendingPathComponent("state/tributary.sqlite").path)
+        XCTAssertEqual(try store.itemCount(), 3)
+        XCTAssertEqual(try store.integrityCheck(), "ok")
+        let merged = try String(contentsOf: folder.appendingPathComponent("state/merged.atom"), encoding: .utf8)
+        XCTAssertFalse(merged.contains("root:"), "nothing from /etc/passwd")
+
+        // A second run skips the gone feed, and a new feed on the host that asked to wait is not
+        // fetched before its Retry-After, even by a new process.
+        let withSibling = try writeConfig(folder, feeds: feeds + [("Busy sibling", busy.url("b.xml"), [])], poll: faultConfig)
+        let again = try TributaryBinary.run(["poll", "--config", withSibling.path])
+        XCTAssertTrue(again.stdout.contains("gone: skipped"), again.stdout)
+        XCTAssertFalse(main.requests().contains { $0["path"] as? String == "/gone.xml" && ($0["n"] as? Int) == 2 })
+        XCTAssertFalse(busy.requests().contains { $0["path"] as? String == "/b.xml" }, "the held host was left alone")
+        let sibling = try XCTUnwrap(status(withSibling)["Busy sibling"])
+        XCTAssertEqual(try XCTUnwrap(seconds(until: sibling["next_poll"], from: start)), 120, accuracy: 20)
+        XCTAssertEqual(sibling["failures"] as? Int, 0)
+    }
+
+    func testPermanentRedirectIsLearnedAfterTwoPolls() throws {
+        let server = try startServer()
+        try server.write("new.xml", goodFeed)
+        try server.routes(["/old.xml": ["status": 301, "location": server.url("new.xml")]])
+        let config = try writeConfig(folder, feeds: [("Moved", server.url("old.xml"), [])])
+        for _ in 0..<3 { XCTAssertEqual(try TributaryBinary.run(["poll", "--config", config.path]).status, 0) }
+        let paths = server.requests().map { $0["path"] as! String }
+        XCTAssertEqual(paths, ["/old.xml", "/new.xml", "/old.xml", "/new.xml", "/new.xml"],
+                       "after two polls that both saw the 301, the new address is used directly")
+        let fourth = try TributaryBinary.run(["poll", "--config", config.path, "--log-level", "info"])
+        XCTAssertTrue(fourth.stdout.contains("Moved: 304"), fourth.stdout)
+    }
+
+    func testRecoveredFeedReturnsToItsIntervalAtOnce() throws {
+        let server = try startServer()
+        try server.write("flaky.xml", goodFeed)
+        try server.routes(["/flaky.xml": [["status": 500], ["status": 502], ["file": "flaky.xml"]]])
+        let config = try writeConfig(folder, feeds: [("Flaky", server.url("flaky.xml"), [])], poll: faultConfig)
+        var failures: [Int] = []
+        var waits: [Double] = []
+        for _ in 0..<3 {
+            let start = Date()
+            XCTAssertEqual(try TributaryBinary.run(["poll", "--config", config.path]).status, 0)
+            let row = try XCTUnwrap(status(config)["Flaky"])
+            failures.append(row["failures"] as! Int)
+            waits.append(try XCTUnwrap(seconds(until: row["next_poll"], from: start)))
+        }
+        XCTAssertEqual(failures, [1, 2, 0])
+        XCTAssertEqual(waits[0], 600, accuracy: 125)   // base interval ±20%
+        XCTAssertEqual(waits[1], 1200, accuracy: 245)  // doubled
+        XCTAssertEqual(waits[2], 600, accuracy: 35)    // back to normal (±5% jitter)
+    }
+
+    func testPerHostLimitAcross200FeedsOn4Hosts() throws {
+        var feeds: [(String, String, [String])] = []
+        for h in 0..<4 {
+            let server = try startServer()
+            try server.routes(["*": ["delay": 0.05, "file": "feed.xml"]])
+            try server.write("feed.xml", rssDocument(items: [("x\(h)", "Host \(h)", "https://h\(h).example/1", storyText("h\(h)"), "Mon, 10 Nov 2025 08:00:00 GMT")]))
+            for f in 0..<50 { feeds.append(("h\(h)-f\(f)", server.url("f\(f).xml"), [])) }
+        }
+        let config = try writeConfig(folder, feeds: feeds, poll: """
+        [poll]
+        concurrency = 8
+        per_host = 2
+        timeout = "20s"
+        """)
+        let result = try TributaryBinary.run(["poll", "--config", config.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("total: 200 feeds, 200 ok, 0 failed"), result.stdout)
+        for (index, server) in servers.enumerated() {
+            let log = server.requests()
+            XCTAssertEqual(log.count, 50)
+            let maxActive = log.map { $0["active"] as! Int }.max() ?? 0
+            let maxConnections = log.map { $0["max_connections"] as! Int }.max() ?? 0
+            XCTAssertLessThanOrEqual(maxActive, 2, "host \(index) served more than 2 requests at once")
+            XCTAssertLessThanOrEqual(maxConnections, 2, "host \(index) saw more than 2 connections at once")
+            XCTAssertGreaterThanOrEqual(maxActive, 2, "the limit is used, not undershot")
+        }
+    }
+
+    func testBackoffDoublesAndCaps() {
+        var planner = PollPlanner(poll: PollSettings())
+        planner.jitter = { _ in 1 }
+        let feed = FeedSettings(name: "x", url: "https://x.example/", interval: 600, tags: [], userAgent: nil)
+        let now = Date(timeIntervalSince1970: 0)
+        let waits = (1...12).map { planner.nextAfterFailure(feed: feed, failures: $0, now: now).timeIntervalSince1970 }
+        XCTAssertEqual(Array(waits.prefix(5)), [600, 1200, 2400, 4800, 9600])
+        XCTAssertEqual(waits.last, 86400)
+        // Publisher hints raise the interval but never lower it.
+        XCTAssertEqual(planner.nextAfterSuccess(feed: feed, now: now, headers: ["cache-control": "max-age=3600"], refreshHint: nil)
+            .timeIntervalSince1970, 3600)
+        XCTAssertEqual(planner.nextAfterSuccess(feed: feed, now: now, headers: ["cache-control": "max-age=60"], refreshHint: nil)
+            .timeIntervalSince1970, 600)
+        XCTAssertEqual(planner.nextAfterSuccess(feed: feed, now: now, headers: [:], refreshHint: 7200).timeIntervalSince1970, 7200)
+        XCTAssertEqual(PollPlanner.retryAfter(["retry-after": "120"], now: now), 120)
+        XCTAssertEqual(PollPlanner.retryAfter(["retry-after": "Thu, 01 Jan 1970 00:05:00 GMT"], now: now), 300)
+    }
+}
+
+func formatHTTPDate(_ date: Date) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "GMT")
+    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+    return formatter.string(from: date)
+}
