@@ -56,6 +56,8 @@ public final class Aggregator {
     private var lastPrune: Date?
     /// Hosts (`host:port`) that answered 429/503 with Retry-After, and until when to leave them alone.
     private var hostHolds: [String: Date] = [:]
+    /// Whether the outputs may differ from what was last written (new items, a new config, pruning).
+    private var outputsStale = true
     /// Called after each feed's result is stored; the daemon feeds the watchdog from it.
     public var onProgress: (() -> Void)?
 
@@ -83,6 +85,7 @@ public final class Aggregator {
         let removed = Set(config.feeds.map(\.url)).subtracting(newConfig.feeds.map(\.url))
         config = newConfig
         planner = PollPlanner(poll: newConfig.poll)
+        outputsStale = true
         try syncFeeds()
         logger.info("config reloaded", metadata: ["feeds": "\(newConfig.feeds.count)", "added": "\(added.count)",
                                                   "removed": "\(removed.count)"])
@@ -131,7 +134,11 @@ public final class Aggregator {
         }
         if !cancel.isCancelled {
             do {
-                report.outputsWritten = try writeOutputs(now: now())
+                // Rendering is skipped when nothing could have changed; max_age outputs age by the clock.
+                let ages = config.outputs.contains { $0.maxAge != nil }
+                if outputsStale || ages || config.storage.keep != nil {
+                    report.outputsWritten = try writeOutputs(now: now())
+                }
                 report.totalItems = try store.itemCount()
             } catch {
                 logger.error("writing outputs failed", metadata: ["error": "\(error)"])
@@ -217,6 +224,7 @@ public final class Aggregator {
         var counts = IngestCounts()
         do {
             counts = try store.commit(feedID: record.id, feedURL: feed.url, state: state, parsed: parsed)
+            if counts.new + counts.updated + counts.duplicate > 0 { outputsStale = true }
             if let updated = try store.feed(id: record.id) { records[feed.url] = updated }
         } catch {
             state.error = "storage: \(error)"
@@ -269,17 +277,19 @@ public final class Aggregator {
                 logger.info("output written", metadata: ["path": "\(output.path)", "entries": "\(entries.count)"])
             }
         }
-        try pruneIfDue(now: now, keeping: shown)
+        outputsStale = false
+        if try pruneIfDue(now: now, keeping: shown) { outputsStale = true }
         return written
     }
 
-    /// Applies `[storage] keep` at most once an hour.
-    private func pruneIfDue(now: Date, keeping: Set<Int64>) throws {
-        guard let keep = config.storage.keep else { return }
-        if let lastPrune, now.timeIntervalSince(lastPrune) < 3600 { return }
+    /// Applies `[storage] keep` at most once an hour; true when something was pruned.
+    private func pruneIfDue(now: Date, keeping: Set<Int64>) throws -> Bool {
+        guard let keep = config.storage.keep else { return false }
+        if let lastPrune, now.timeIntervalSince(lastPrune) < 3600 { return false }
         lastPrune = now
         let pruned = try store.prune(olderThan: now.addingTimeInterval(-keep), keeping: keeping, now: now,
                                      tombstoneLifetime: max(keep * 2, 180 * 86400))
         if pruned > 0 { logger.info("pruned old items", metadata: ["items": "\(pruned)"]) }
+        return pruned > 0
     }
 }

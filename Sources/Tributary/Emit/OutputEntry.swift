@@ -30,22 +30,41 @@ public struct OutputDocument: Sendable {
 /// Text that XML 1.0 can carry: control characters and non-characters removed.
 enum XMLText {
     static func escape(_ text: String, attribute: Bool = false) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where attribute: out += "&quot;"
-            case "\t", "\n", "\r":
-                if attribute { out += "&#\(scalar.value);" } else { out.unicodeScalars.append(scalar) }
-            default:
-                let v = scalar.value
-                if v < 0x20 || v == 0xFFFE || v == 0xFFFF || (0x7F...0x9F).contains(v) { continue }
-                out.unicodeScalars.append(scalar)
-            }
+        // Most text needs nothing: check the bytes first and return it untouched.
+        let clean = !text.containsByte { byte in
+            byte == 0x26 || byte == 0x3C || byte == 0x3E || (attribute && (byte == 0x22 || byte == 0x09 || byte == 0x0A || byte == 0x0D))
+                || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F || byte == 0xC2 || byte == 0xEF
         }
-        return out
+        if clean { return text }
+        // Byte-level: markup characters are ASCII; C1 controls are C2 80–9F; U+FFFE/FFFF are EF BF BE/BF.
+        var copy = text
+        return copy.withUTF8 { bytes -> String in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / 8)
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                switch b {
+                case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
+                case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
+                case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
+                case 0x22 where attribute: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])
+                case 0x09, 0x0A, 0x0D:
+                    if attribute { out.append(contentsOf: Array("&#\(b);".utf8)) } else { out.append(b) }
+                case 0x7F:
+                    break
+                case 0x00..<0x20:
+                    break
+                case 0xC2 where i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1]):
+                    i += 1
+                case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && (bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF):
+                    i += 2
+                default:
+                    out.append(b)
+                }
+                i += 1
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }

@@ -42,8 +42,7 @@ private let writeHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int,
     guard let data, let context else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
     let bytes = size * count
-    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: bytes), as: UTF8.self)
-        .trimmingCharacters(in: .whitespacesAndNewlines)
+    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: bytes), as: UTF8.self).trimmed
     if line.hasPrefix("HTTP/") {
         // A new response in a redirect chain: only the last one's headers count.
         let parts = line.split(separator: " ")
@@ -51,7 +50,7 @@ private let writeHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int,
         transfer.headers.removeAll()
     } else if let colon = line.firstIndex(of: ":") {
         let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let value = line[line.index(after: colon)...].trimmed
         if transfer.headers.count < 200 { transfer.headers[name] = value }
     }
     return bytes
