@@ -79,6 +79,15 @@ final class ConfigTests: XCTestCase {
         """, line: 3, key: "feed[0].interval", contains: "bad duration")
     }
 
+    func testIntervalBelowThePolitenessFloor() {
+        expectError("""
+        [[feed]]
+        url = "https://a.example/feed"
+        interval = "30s"
+        """, line: 3, key: "feed[0].interval", contains: "below [poll] min_interval (5m)")
+        XCTAssertNoThrow(try parse("[poll]\nmin_interval = \"10s\"\n[[feed]]\nurl = \"https://a.example/f\"\ninterval = \"30s\"\n"))
+    }
+
     func testWrongTypeSaysWhatWasFound() {
         expectError("""
         [poll]

@@ -160,6 +160,35 @@ final class IntegrationTests: XCTestCase {
         try assertStopsCleanly(daemon, items: 4)
     }
 
+    func testReloadRemovesFeedsAndAppliesNewIntervals() throws {
+        try server.write("a.xml", outletA())
+        try server.write("b.xml", outletB())
+        let config = try writeConfig(folder, feeds: [("Outlet A", server.url("a.xml"), []), ("Outlet B", server.url("b.xml"), [])],
+                                     poll: "[poll]\ninterval = \"1h\"\ntimeout = \"5s\"")
+        let daemon = try TributaryBinary.start(["run", "--config", config.path], log: folder.appendingPathComponent("log"))
+        defer { if daemon.isRunning { daemon.terminate() } }
+        let atom = folder.appendingPathComponent("state/merged.atom")
+        XCTAssertTrue(eventually(timeout: 15) { ((try? entries(atom)) ?? []).count == 4 })
+
+        // Remove A and poll B every 2 s: A's own stories leave the output, B's stay, B is polled again.
+        _ = try writeConfig(folder, feeds: [("Outlet B", server.url("b.xml"), [])],
+                            poll: "[poll]\ninterval = \"1h\"\ntimeout = \"5s\"\nmin_interval = \"1s\"")
+        var text = try String(contentsOf: config, encoding: .utf8)
+        text = text.replacingOccurrences(of: "url = \"\(server.url("b.xml"))\"", with: "url = \"\(server.url("b.xml"))\"\ninterval = \"2s\"")
+        try Data(text.utf8).write(to: config)
+        kill(daemon.processIdentifier, SIGHUP)
+        XCTAssertTrue(eventually(timeout: 10) {
+            let titles = Set(((try? entries(atom)) ?? []).compactMap(\.title))
+            // B carries the floods and budget stories too, so they stay, now under B.
+            return titles == ["Floods in Sindh (B)", "Budget passed - Outlet B", "Local weather"]
+                || titles == ["Floods in Sindh", "Budget passed", "Local weather"]
+        }, "\(((try? entries(atom)) ?? []).compactMap(\.title))")
+        XCTAssertFalse(((try? entries(atom)) ?? []).contains { $0.title == "Cricket win" }, "a removed outlet's own story leaves")
+        XCTAssertTrue(eventually(timeout: 10) { server.requests().filter { $0["path"] as? String == "/b.xml" }.count >= 3 },
+                      "the shorter interval takes effect without a restart")
+        try assertStopsCleanly(daemon, items: 4)
+    }
+
     func testSIGTERMDuringAPollExitsCleanly() throws {
         try server.write("a.xml", outletA())
         try server.routes(["/slow.xml": ["mode": "hang", "seconds": 30]])

@@ -145,6 +145,10 @@ struct TableWalker {
                        "\"\(output.path)\" is already written by another output")
         }
 
+        // Politeness floor: an interval shorter than min_interval is almost always a typo.
+        if poll.interval < poll.minimumInterval {
+            throw fail(.table("poll"), "interval", "\(DurationText.format(poll.interval)) is below min_interval (\(DurationText.format(poll.minimumInterval))); raise it, or lower [poll] min_interval")
+        }
         var feeds: [FeedSettings] = []
         var seenURLs: [String: Int] = [:]
         if let value = root["feed"] {
@@ -161,6 +165,9 @@ struct TableWalker {
                 }
                 seenURLs[feedURL] = index
                 let interval = try duration(table, "interval", section)
+                if let interval, interval < poll.minimumInterval {
+                    throw fail(section, "interval", "\(DurationText.format(interval)) is below [poll] min_interval (\(DurationText.format(poll.minimumInterval))); raise it, or lower min_interval")
+                }
                 let name = try string(table, "name", section) ?? URL(string: feedURL)?.host ?? feedURL
                 feeds.append(FeedSettings(name: name, url: feedURL, interval: interval,
                                           tags: try strings(table, "tags", section) ?? [],

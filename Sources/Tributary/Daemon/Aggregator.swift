@@ -83,10 +83,20 @@ public final class Aggregator {
     public func apply(_ newConfig: Configuration) throws(StoreError) {
         let added = Set(newConfig.feeds.map(\.url)).subtracting(config.feeds.map(\.url))
         let removed = Set(config.feeds.map(\.url)).subtracting(newConfig.feeds.map(\.url))
+        let oldPlanner = planner
+        let oldFeeds = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         config = newConfig
         planner = PollPlanner(poll: newConfig.poll)
         outputsStale = true
         try syncFeeds()
+        // A changed interval takes effect now: the next poll is counted from the last one.
+        for feed in newConfig.feeds {
+            guard let old = oldFeeds[feed.url], oldPlanner.interval(for: old) != planner.interval(for: feed),
+                  let record = records[feed.url], record.failures == 0, !record.gone, let last = record.lastPollAt else { continue }
+            let next = last.addingTimeInterval(planner.interval(for: feed))
+            try store.reschedule(feedID: record.id, to: next)
+            records[feed.url]?.nextPollAt = next
+        }
         logger.info("config reloaded", metadata: ["feeds": "\(newConfig.feeds.count)", "added": "\(added.count)",
                                                   "removed": "\(removed.count)"])
     }

@@ -46,7 +46,8 @@ public final class Daemon: @unchecked Sendable {
         queue.async { [self] in
             logger.info("started", metadata: ["config": "\(configPath)", "feeds": "\(aggregator.config.feeds.count)",
                                               "database": "\(aggregator.config.storage.databasePath)"])
-            notifier.send("READY=1\nSTATUS=started, \(aggregator.config.feeds.count) feeds")
+            notifier.send("READY=1")
+            notifier.send("STATUS=started, \(aggregator.config.feeds.count) feeds")
             let timer = DispatchSource.makeTimerSource(queue: queue)
             timer.schedule(deadline: .now(), repeating: .seconds(1), leeway: .milliseconds(200))
             timer.setEventHandler { [self] in tick() }

@@ -159,6 +159,11 @@ public final class FeedStore {
         try db.scalar("SELECT count(*) FROM items") ?? 0
     }
 
+    /// Moves a feed's next poll, after its interval changed in the config.
+    public func reschedule(feedID: Int64, to date: Date?) throws(StoreError) {
+        try db.run("UPDATE feeds SET next_poll_at = ? WHERE id = ?", [SQLValue(date), .int(feedID)])
+    }
+
     // MARK: host holds
 
     /// Hosts still asking to be left alone at `now`.
