@@ -9,11 +9,15 @@ struct TributaryCommand: ParsableCommand {
         commandName: "tributary",
         abstract: "Merge many news feeds into one, without duplicates.",
         version: FetchDefaults.version,
-        subcommands: [Run.self, Poll.self, Check.self, Status.self, Parse.self])
+        subcommands: [Run.self, Poll.self, Check.self, Status.self, Parse.self, ImportOPML.self, ExportOPML.self,
+                      Discover.self])
 }
 
 /// Options shared by the commands that read a configuration.
 struct ConfigOptions: ParsableArguments {
+    init() {}
+    init(config: String) { self.config = config }
+
     @Option(name: .long, help: "Path of the configuration file.")
     var config: String = "feeds.toml"
 
@@ -168,6 +172,106 @@ struct Parse: ParsableCommand {
                 print("- \(item.published.map(FeedDate.format) ?? item.updated.map(FeedDate.format) ?? "undated")  \(item.title ?? "(no title)")  \(item.link ?? "")")
             }
         }
+    }
+}
+
+struct ImportOPML: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-opml",
+        abstract: "Print [[feed]] tables for the feeds of an OPML file (folders and categories become tags).")
+    @Argument(help: "The OPML file, as exported by a feed reader.")
+    var file: String
+    @Option(name: .long, help: "The configuration; feeds it already lists are skipped.")
+    var config: String = "feeds.toml"
+    @Flag(name: .long, help: "Append the new feeds to the configuration instead of printing them.")
+    var write = false
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileHandle.standardError.write(Data("tributary: cannot read \(file)\n".utf8))
+            throw ExitCode(1)
+        }
+        let imported: [FeedSettings]
+        do { imported = try OPML.feeds(from: data) } catch {
+            FileHandle.standardError.write(Data("\(file): \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
+        let existing = FileManager.default.fileExists(atPath: config) ? try ConfigOptions(config: config).load() : nil
+        let present = Set(existing?.feeds.map(\.url) ?? [])
+        let fresh = imported.filter { !present.contains($0.url) }
+        let skipped = imported.count - fresh.count
+        let tables = FeedTableWriter.toml(fresh)
+        guard write else {
+            print(tables, terminator: "")
+            FileHandle.standardError.write(Data("\(fresh.count) feeds, \(skipped) already configured\n".utf8))
+            return
+        }
+        let original = FileManager.default.contents(atPath: config) ?? Data()
+        var text = String(decoding: original, as: UTF8.self)
+        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+        text += (text.isEmpty ? "" : "\n") + tables
+        try Data(text.utf8).write(to: URL(fileURLWithPath: config), options: .atomic)
+        do {
+            _ = try ConfigLoader().load(path: config)
+        } catch {
+            // Never leave a configuration the daemon would refuse.
+            try original.write(to: URL(fileURLWithPath: config), options: .atomic)
+            FileHandle.standardError.write(Data("\(error)\nconfiguration left unchanged\n".utf8))
+            throw ExitCode(2)
+        }
+        print("\(config): added \(fresh.count) feeds, \(skipped) already configured")
+    }
+}
+
+struct ExportOPML: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-opml", abstract: "Print the configured feeds as OPML 2.0, tags as categories.")
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let config = try options.load()
+        print(OPML.document(feeds: config.feeds, title: config.outputs.first?.title ?? "Tributary"), terminator: "")
+    }
+}
+
+struct Discover: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch a web page and print the feeds it advertises, ready to paste as [[feed]] tables.")
+    @Argument(help: "The outlet's page, such as its home page.")
+    var url: String
+    @Option(name: .long, help: "Seconds to wait for the page.")
+    var timeout: Double = 20
+
+    func run() throws {
+        guard let scheme = URL(string: url)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            FileHandle.standardError.write(Data("tributary: \(url) is not an http or https URL\n".utf8))
+            throw ExitCode(2)
+        }
+        var response: FetchResponse?
+        HTTPFetcher(concurrency: 1, perHost: 1).fetch([FetchRequest(
+            url: url, tag: 0, userAgent: FetchDefaults.userAgent, timeout: timeout, connectTimeout: min(timeout, 10),
+            maxBodyBytes: 5 * 1024 * 1024)]) { response = $0 }
+        guard let response, response.failure == nil, (200..<300).contains(response.status) else {
+            let why = response?.failure?.description ?? "HTTP \(response?.status ?? 0)"
+            FileHandle.standardError.write(Data("tributary: cannot fetch \(url): \(why)\n".utf8))
+            throw ExitCode(1)
+        }
+        // The address may be a feed already.
+        if let feed = try? FeedParser().parse(response.body, baseURL: response.effectiveURL), feed.format != .unknown {
+            let name = feed.title ?? URL(string: response.effectiveURL)?.host ?? response.effectiveURL
+            print(FeedTableWriter.toml([FeedSettings(name: name, url: response.effectiveURL, interval: nil, tags: [], userAgent: nil)]),
+                  terminator: "")
+            return
+        }
+        let found = FeedDiscovery.feeds(inHTML: String(decoding: response.body, as: UTF8.self), pageURL: response.effectiveURL)
+        guard !found.isEmpty else {
+            FileHandle.standardError.write(Data("tributary: \(response.effectiveURL) advertises no feeds\n".utf8))
+            throw ExitCode(1)
+        }
+        let host = URL(string: response.effectiveURL)?.host ?? response.effectiveURL
+        print(FeedTableWriter.toml(found.map {
+            FeedSettings(name: $0.title ?? host, url: $0.url, interval: nil, tags: [], userAgent: nil)
+        }), terminator: "")
     }
 }
 

@@ -67,6 +67,14 @@ public struct FeedSettings: Sendable, Equatable {
     public var interval: TimeInterval?
     public var tags: [String]
     public var userAgent: String?
+
+    public init(name: String, url: String, interval: TimeInterval? = nil, tags: [String] = [], userAgent: String? = nil) {
+        self.name = name
+        self.url = url
+        self.interval = interval
+        self.tags = tags
+        self.userAgent = userAgent
+    }
 }
 
 /// Shared constants for identifying ourselves to servers.

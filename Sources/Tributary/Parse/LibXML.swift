@@ -258,6 +258,25 @@ enum HTMLFragmentReader {
     }
 }
 
+/// Parses whole HTML pages (feed discovery).
+enum HTMLDocumentReader {
+    static func parse(_ html: String) -> MarkupElement? {
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+        var source = html
+        let doc: htmlDocPtr? = source.withUTF8 { buffer in
+            guard let base = buffer.baseAddress, buffer.count > 0, buffer.count < Int(Int32.max) else { return nil }
+            return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                htmlReadMemory($0, Int32(buffer.count), nil, "UTF-8", options)
+            }
+        }
+        guard let doc else { return nil }
+        defer { xmlFreeDoc(doc) }
+        guard let root = xmlDocGetRootElement(doc) else { return nil }
+        return XMLDocumentReader.convert(root, parentBase: nil, html: true)
+    }
+}
+
 /// HTML 4's named character references, from libxml2's own table.
 enum HTMLEntities {
     static func codePoint(_ name: UnsafeBufferPointer<UInt8>) -> UInt32? {
