@@ -121,6 +121,17 @@ final class StoreTests: XCTestCase {
         XCTAssertLessThanOrEqual(updates, FeedStore.maxChurnRevisions)
     }
 
+    func testChurningTimestampsAreNotUpdates() throws {
+        for poll in 0..<5 {
+            let at = now.addingTimeInterval(Double(poll) * 600)
+            var churning = item("1", title: "Stable", link: "https://a.example/s", text: storyText("s"))
+            churning.updated = at // an <updated> that moves on every fetch with nothing else changed
+            let counts = try commit(0, [churning], at: at)
+            XCTAssertEqual(counts.updated, 0)
+        }
+        XCTAssertEqual(try store.itemCount(), 1)
+    }
+
     func testFutureDateIsClampedToFirstSeen() throws {
         _ = try commit(0, [item("1", title: "From the future", link: "https://a.example/f", text: storyText("f"),
                                 date: now.addingTimeInterval(86400 * 30))])

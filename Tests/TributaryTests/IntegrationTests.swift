@@ -214,15 +214,53 @@ final class IntegrationTests: XCTestCase {
         XCTAssertEqual(try store.itemCount(), items, file: file, line: line)
     }
 
-    func testMergedOutputPassesCheckAtom() throws {
-        let checker = packageRoot.appendingPathComponent("../shared/tools/check-atom/check-atom").standardizedFileURL.path
-        guard FileManager.default.isExecutableFile(atPath: checker) else { throw XCTSkip("no check-atom at \(checker)") }
+    func testSeveralOutputsWithTagFiltersAndJSON() throws {
         try server.write("a.xml", outletA())
         try server.write("b.xml", outletB())
-        let config = try writeConfig(folder, feeds: [("Outlet A", server.url("a.xml"), ["pakistan"]),
-                                                     ("Outlet B", server.url("b.xml"), ["world"])],
-                                     extra: "")
-        XCTAssertEqual(try TributaryBinary.run(["poll", "--config", config.path]).status, 0)
+        let outputs = """
+        [[output]]
+        path = "out/all.atom"
+        title = "Everything"
+        link = "https://feeds.example/all.atom"
+        [[output]]
+        path = "out/pakistan.atom"
+        title = "Pakistan only"
+        tags = ["pakistan"]
+        [[output]]
+        path = "out/world.json"
+        title = "World"
+        tags = ["world"]
+        format = "json"
+        """
+        var text = try String(contentsOf: writeConfig(folder, feeds: [("Outlet A", server.url("a.xml"), ["pakistan"])]),
+                              encoding: .utf8)
+        text = text.replacingOccurrences(of: "[output]\npath = \"state/merged.atom\"\ntitle = \"Test merged\"\nmax_entries = 100\n", with: outputs + "\n")
+        text += "[[feed]]\nname = \"Outlet B\"\nurl = \"\(server.url("b.xml"))\"\ntags = [\"world\"]\n"
+        let config = folder.appendingPathComponent("multi.toml")
+        try Data(text.utf8).write(to: config)
+        let result = try TributaryBinary.run(["poll", "--config", config.path])
+        XCTAssertEqual(result.status, 0, result.stderr + result.stdout)
+
+        let all = try entries(folder.appendingPathComponent("out/all.atom"))
+        XCTAssertEqual(all.count, 4)
+        let pakistan = try entries(folder.appendingPathComponent("out/pakistan.atom"))
+        XCTAssertEqual(Set(pakistan.compactMap(\.title)).count, 3, "A's three stories; B's own weather story is not tagged pakistan")
+        XCTAssertFalse(pakistan.contains { $0.title == "Local weather" })
+        XCTAssertTrue(pakistan.allSatisfy { $0.categories.contains("pakistan") })
+        let world = try FeedParser().parse(Data(contentsOf: folder.appendingPathComponent("out/world.json")))
+        XCTAssertEqual(world.format, .json)
+        XCTAssertEqual(world.items.count, 3, "B's own story and the two it shares with A")
+        XCTAssertTrue(world.items.contains { $0.title == "Local weather" })
+        XCTAssertFalse(world.items.contains { $0.title == "Cricket win" })
+        XCTAssertTrue(try String(contentsOf: folder.appendingPathComponent("out/all.atom"), encoding: .utf8)
+            .contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://feeds.example/all.atom\"/>"))
+        for name in ["out/all.atom", "out/pakistan.atom"] { try checkAtom(folder.appendingPathComponent(name)) }
+    }
+
+    /// Runs ../shared/tools/check-atom --strict on an output, when the checker is there.
+    func checkAtom(_ file: URL, line: UInt = #line) throws {
+        let checker = packageRoot.appendingPathComponent("../shared/tools/check-atom/check-atom").standardizedFileURL.path
+        guard FileManager.default.isExecutableFile(atPath: checker) else { throw XCTSkip("no check-atom at \(checker)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: checker)
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
@@ -231,14 +269,24 @@ final class IntegrationTests: XCTestCase {
             environment["PYTHON"] = "/usr/bin/python3"
             process.environment = environment
         }
-        process.arguments = ["--strict", folder.appendingPathComponent("state/merged.atom").path]
+        process.arguments = ["--strict", file.path]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
         try process.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, text)
-        XCTAssertFalse(text.contains("FAIL"), text)
+        XCTAssertEqual(process.terminationStatus, 0, text, line: line)
+        XCTAssertFalse(text.contains("FAIL"), text, line: line)
     }
+
+    func testMergedOutputPassesCheckAtom() throws {
+        try server.write("a.xml", outletA())
+        try server.write("b.xml", outletB())
+        let config = try writeConfig(folder, feeds: [("Outlet A", server.url("a.xml"), ["pakistan"]),
+                                                     ("Outlet B", server.url("b.xml"), ["world"])])
+        XCTAssertEqual(try TributaryBinary.run(["poll", "--config", config.path]).status, 0)
+        try checkAtom(folder.appendingPathComponent("state/merged.atom"))
+    }
+
 }

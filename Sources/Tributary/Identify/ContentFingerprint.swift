@@ -5,23 +5,38 @@ import Foundation
 ///
 /// Long texts are compared by body alone, since outlets append their names to headlines.
 /// Short texts (under `shortTextWords`) are too likely to collide ("Breaking: ..."), so the
-/// title is hashed with them.
+/// title is hashed with them, and the publication day when known: a daily "Live updates" item
+/// with the same one-line blurb is a new story every day.
 public enum ContentFingerprint {
     public static let shortTextWords = 20
 
     /// Returns a hex digest, or nil when the item has no text worth comparing.
-    public static func of(title: String?, text: String?) -> String? {
+    public static func of(title: String?, text: String?, date: Date? = nil) -> String? {
         let body = normalize(text ?? "")
         let words = body.split(separator: " ").count
         if words >= shortTextWords { return sha256Hex("body\u{0}" + body) }
         let heading = normalize(title ?? "")
         guard !heading.isEmpty, words + heading.split(separator: " ").count >= 3 || !body.isEmpty else { return nil }
-        return sha256Hex("short\u{0}" + heading + "\u{0}" + body)
+        let day = date.map { String(FeedDate.format($0).prefix(10)) } ?? ""
+        return sha256Hex("short\u{0}" + heading + "\u{0}" + body + "\u{0}" + day)
     }
 
-    /// Tags stripped, references decoded, NFC, case-folded, whitespace collapsed.
+    /// Tags stripped, references decoded, NFC, case-folded, whitespace collapsed, and typographic
+    /// quotes and dashes folded: publishing systems "smarten" the same agency copy differently.
     public static func normalize(_ html: String) -> String {
-        PlainText.fromHTML(html).precomposedStringWithCanonicalMapping.lowercased()
+        let text = PlainText.fromHTML(html).precomposedStringWithCanonicalMapping.lowercased()
+        guard text.containsByte(where: { $0 == 0xE2 }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\u{2018}", "\u{2019}", "\u{201A}", "\u{201B}", "\u{2032}": out.append("'")
+            case "\u{201C}", "\u{201D}", "\u{201E}", "\u{201F}", "\u{2033}": out.append("\"")
+            case "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}": out.append("-")
+            case "\u{2026}": out.append(contentsOf: "...".unicodeScalars)
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     public static func sha256Hex(_ text: String) -> String {

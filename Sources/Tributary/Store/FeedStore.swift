@@ -155,6 +155,11 @@ public final class FeedStore {
         return counts
     }
 
+    /// The stored item that feed `feedID` listed as `guid`, if any.
+    public func itemID(feedID: Int64, guid: String) throws(StoreError) -> Int64? {
+        try db.scalar("SELECT item_id FROM item_sources WHERE feed_id = ? AND guid = ?", [.int(feedID), .text(guid)]).map(Int64.init)
+    }
+
     public func itemCount() throws(StoreError) -> Int {
         try db.scalar("SELECT count(*) FROM items") ?? 0
     }
@@ -206,7 +211,8 @@ public final class FeedStore {
 
     private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, counts: inout IngestCounts) throws(StoreError) {
         let canonical = item.link.flatMap(CanonicalURL.key)
-        let fingerprint = ContentFingerprint.of(title: item.title, text: item.summary ?? item.content)
+        let fingerprint = ContentFingerprint.of(title: item.title, text: item.summary ?? item.content,
+                                                date: item.published ?? item.updated)
         guard let guid = item.id ?? item.link ?? fingerprint else { return }
         let revision = Self.revision(of: item)
 
