@@ -38,7 +38,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "tributary-bench",
-            dependencies: ["Tributary"],
+            dependencies: ["Tributary", "CSQLite"],
             path: "Benchmarks/TributaryBench"
         ),
         .testTarget(

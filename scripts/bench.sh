@@ -25,6 +25,10 @@ fi
 echo "== parse (one core, from memory)"
 .build/release/tributary-bench parse "$corpus/feeds" 3
 
+echo "== emit (rewrite a 500-entry output from a database of 1,000,000 items)"
+[ -f "$work/emit.sqlite" ] || echo "(first run: loading 1,000,000 synthetic items, about a minute)"
+.build/release/tributary-bench emit "$work/emit.sqlite" 1000000
+
 "$work/bench/server.sh" stop "$PORT" >/dev/null 2>&1 || true
 "$work/bench/server.sh" start "$corpus/feeds" "$PORT" >/dev/null
 trap '"$work/bench/server.sh" stop "$PORT" >/dev/null 2>&1 || true' EXIT

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Tributary
 #if canImport(Glibc)
@@ -6,6 +7,7 @@ import Glibc
 
 // Benchmarks that print figures; run through scripts/bench.sh.
 //   tributary-bench parse DIR [PASSES]   parse every feed file in DIR from memory, best of PASSES
+//   tributary-bench emit DB N            fill DB with N synthetic items (once), then time rewriting a 500-entry output
 
 func cpuSeconds() -> Double {
     var usage = rusage()
@@ -43,13 +45,69 @@ func parseBenchmark(directory: String, passes: Int) throws {
                  files.count, mb, items, dated, passes, best, bestWall, mb / best, Double(items) / best))
 }
 
+/// Bulk-loads synthetic items straight through SQLite (the product's ingest path is measured by the
+/// poll cycles), then measures what the daemon does after each changed cycle: query and render.
+func emitBenchmark(database: String, items: Int) throws {
+    let feedCount = 1000
+    let store = try FeedStore(path: database)
+    let feeds = try store.syncFeeds((0..<feedCount).map { FeedSettings(name: "Outlet \($0)", url: "https://outlet\($0).example/feed") })
+    if try store.itemCount() < items {
+        store.close()
+        var db: OpaquePointer?
+        guard sqlite3_open(database, &db) == SQLITE_OK else { throw StoreError(message: "cannot open \(database)") }
+        let summary = String(repeating: "Synthetic summary text for the benchmark. ", count: 8)
+        let sql = """
+            BEGIN;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(items))
+            INSERT INTO items(entry_id, feed_id, canonical_url, fingerprint, link, title, author, summary, content,
+                              published, updated, first_seen, effective_at, revision, changed_at)
+            SELECT 'tag:bench,2026:' || i, (i % \(feedCount)) + \(feeds[0].id), '//bench.example/' || i, hex(randomblob(16)),
+                   'https://bench.example/' || i, 'Story number ' || i, 'Reporter ' || (i % 97), '<p>\(summary)</p>', NULL,
+                   1700000000 + i * 60, 1700000000 + i * 60, 1700000000 + i * 60, 1700000000 + i * 60, 'r', 1700000000 + i * 60
+            FROM n;
+            INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen)
+            SELECT feed_id, entry_id, id, link, first_seen FROM items;
+            COMMIT;
+            """
+        let start = Date()
+        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else {
+            throw StoreError(message: String(cString: sqlite3_errmsg(db)))
+        }
+        sqlite3_close(db)
+        print(String(format: "emit: loaded %d synthetic items in %.1f s", items, Date().timeIntervalSince(start)))
+    } else {
+        store.close()
+    }
+    let reopened = try FeedStore(path: database)
+    let records = Dictionary(uniqueKeysWithValues: try reopened.allFeeds().map { ($0.id, $0) })
+    let settings = OutputSettings(path: database + ".atom", title: "bench", maxEntries: 500, maxAge: nil, link: nil, tags: [], format: .atom)
+    var timings: [Double] = []
+    var bytes = 0
+    for _ in 0..<7 {
+        let start = Date()
+        let stored = try reopened.entries(feedIDs: Array(records.keys), limit: 500, notBefore: nil)
+        let entries = stored.map { OutputEntry(entry: $0, source: records[$0.sourceFeedID]!, via: [], tags: []) }
+        let data = AtomWriter.render(OutputDocument(settings: settings, entries: entries))
+        try AtomicFile.write(data, to: settings.path)
+        bytes = data.count
+        timings.append(Date().timeIntervalSince(start) * 1000)
+    }
+    timings.sort()
+    print(String(format: "emit: %d items stored, 500-entry output (%d KB) queried, rendered and written: median %.1f ms, best %.1f ms",
+                 try reopened.itemCount(), bytes / 1024, timings[timings.count / 2], timings[0]))
+}
+
 let arguments = CommandLine.arguments
-guard arguments.count >= 3, arguments[1] == "parse" else {
-    FileHandle.standardError.write(Data("usage: tributary-bench parse DIR [PASSES]\n".utf8))
+guard arguments.count >= 3, ["parse", "emit"].contains(arguments[1]) else {
+    FileHandle.standardError.write(Data("usage: tributary-bench parse DIR [PASSES] | emit DB N\n".utf8))
     exit(2)
 }
 do {
-    try parseBenchmark(directory: arguments[2], passes: arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3)
+    if arguments[1] == "emit" {
+        try emitBenchmark(database: arguments[2], items: arguments.count > 3 ? Int(arguments[3]) ?? 1_000_000 : 1_000_000)
+    } else {
+        try parseBenchmark(directory: arguments[2], passes: arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3)
+    }
 } catch {
     FileHandle.standardError.write(Data("tributary-bench: \(error)\n".utf8))
     exit(1)

@@ -34,6 +34,17 @@ public struct OutputSettings: Sendable, Equatable {
     /// Only items from feeds carrying one of these tags; empty means all.
     public var tags: [String]
     public var format: OutputFormat
+
+    public init(path: String, title: String, maxEntries: Int, maxAge: TimeInterval? = nil, link: String? = nil,
+                tags: [String] = [], format: OutputFormat = .atom) {
+        self.path = path
+        self.title = title
+        self.maxEntries = maxEntries
+        self.maxAge = maxAge
+        self.link = link
+        self.tags = tags
+        self.format = format
+    }
 }
 
 /// The serialisation of an output file.

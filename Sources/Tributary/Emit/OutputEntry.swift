@@ -8,12 +8,24 @@ public struct OutputEntry: Sendable {
     public var via: [(feed: FeedRecord, link: String?)]
     /// Tags of every configured feed that carried it.
     public var tags: [String]
+
+    public init(entry: StoredEntry, source: FeedRecord, via: [(feed: FeedRecord, link: String?)], tags: [String]) {
+        self.entry = entry
+        self.source = source
+        self.via = via
+        self.tags = tags
+    }
 }
 
 /// Everything one output file is made from.
 public struct OutputDocument: Sendable {
     public var settings: OutputSettings
     public var entries: [OutputEntry]
+
+    public init(settings: OutputSettings, entries: [OutputEntry]) {
+        self.settings = settings
+        self.entries = entries
+    }
 
     /// A stable feed id: the public link when configured, else one minted from the output path.
     public var feedID: String {

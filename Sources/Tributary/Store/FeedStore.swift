@@ -380,6 +380,8 @@ public final class FeedStore {
     public func entries(feedIDs: [Int64], limit: Int, notBefore: Date?) throws(StoreError) -> [StoredEntry] {
         guard !feedIDs.isEmpty, limit > 0 else { return [] }
         let idList = feedIDs.map(String.init).joined(separator: ",")
+        // "+s.feed_id": look sources up by item only and filter by feed; probing the index once per
+        // (item, feed) pair cost 500 × feeds lookups.
         var entries: [StoredEntry] = []
         var index: [Int64: Int] = [:]
         try db.query("""
@@ -387,7 +389,7 @@ public final class FeedStore {
                    i.published, i.updated, i.effective_at, i.changed_at, i.feed_id
             FROM items i
             WHERE i.effective_at >= ?
-              AND EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.feed_id IN (\(idList)))
+              AND EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND +s.feed_id IN (\(idList)))
             ORDER BY i.effective_at DESC, i.id DESC LIMIT ?
             """, [.real(notBefore?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude), .int(Int64(limit))]) { row in
             let effective = Date(timeIntervalSince1970: row.double(11))

@@ -6,6 +6,7 @@ import Foundation
 /// A storage failure, with SQLite's own message.
 public struct StoreError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 
