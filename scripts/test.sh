@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 swift build --build-tests
 swift test --skip-build 2>&1 | tee .build/test.log
-executed=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1)
-total=$(echo "$executed" | awk '{print $2}')
-failures=$(echo "$executed" | awk '{print $5}')
-skipped=$(grep -c "' skipped" .build/test.log || true)
+# XCTest's last line: "Executed 78 tests, with 2 tests skipped and 0 failures (0 unexpected) ..."
+executed=$(grep -E "Executed [0-9]+ tests?," .build/test.log | tail -1)
+total=$(echo "$executed" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+failures=$(echo "$executed" | sed -E 's/.* ([0-9]+) failures?.*/\1/')
+skipped=$(echo "$executed" | grep -Eo "[0-9]+ tests? skipped" | grep -Eo "^[0-9]+" || echo 0)
+total=${total:-0}; failures=${failures:-1}
 
 shared=../shared
 if [ -d "$shared/conformance/corpus" ]; then
@@ -20,11 +22,11 @@ else
     echo "conformance: SKIP (no $shared/conformance)"
 fi
 
-unit=$(mktemp --suffix=.service)
-sed "s#/usr/local/bin/tributary#$PWD/.build/debug/tributary#g" systemd/tributary.service > "$unit"
-mv "$unit" "$(dirname "$unit")/tributary.service"
-systemd-analyze verify "$(dirname "$unit")/tributary.service"
-systemd-analyze security --offline=true --threshold=20 "$(dirname "$unit")/tributary.service" | tail -1
+unitdir=$(mktemp -d)
+sed "s#/usr/local/bin/tributary#$PWD/.build/debug/tributary#g" systemd/tributary.service > "$unitdir/tributary.service"
+systemd-analyze verify "$unitdir/tributary.service"
+systemd-analyze security --offline=true --threshold=20 "$unitdir/tributary.service" | tail -1
+rm -rf "$unitdir"
 echo "systemd unit: verified"
 echo "swift tests: $((total - failures - skipped)) passed, $failures failed, $skipped skipped"
 [ "$failures" = 0 ] && [ "$total" -gt 0 ]

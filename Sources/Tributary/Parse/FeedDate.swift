@@ -104,74 +104,119 @@ public enum FeedDate {
         "nov": 11, "dec": 12,
     ]
 
+    /// RFC 822 with the variations feeds use: optional weekday and seconds, one-digit days,
+    /// two-digit years, named or numeric zones, `GMT+hh:mm`, a missing space after the comma.
+    /// Works on the UTF-8 bytes: this runs for every item of every fetched feed.
     static func rfc822(_ text: String) -> Date? {
-        let cleaned = text.replacingOccurrences(of: ",", with: " ")
-        var tokens = cleaned.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
-        guard !tokens.isEmpty else { return nil }
+        var copy = text
+        return copy.withUTF8 { rfc822(bytes: $0) }
+    }
+
+    private static func rfc822(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         var month: Int?
-        var numbers: [String] = []
-        var time: String?
+        var numbers: [Int] = []
+        var numberWidths: [Int] = []
+        var hour = 0, minute = 0, second = 0
+        var sawTime = false
         var offset = 0
         var sawZone = false
-        // "12 Nov 2003 12:00:00 GMT+02:00" and "Etc/GMT" are rewritten into plain tokens first.
-        tokens = tokens.flatMap { token -> [String] in
-            let lower = token.lowercased()
-            if lower.hasPrefix("gmt") && token.count > 3, let sign = token.dropFirst(3).first, sign == "+" || sign == "-" {
-                return ["GMT", String(token.dropFirst(3))]
+        var i = 0
+        let n = bytes.count
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+        func parseOffset(_ start: Int, _ end: Int) -> Int? {
+            // [+-]hh, [+-]hhmm or [+-]hh:mm
+            guard end - start >= 2 else { return nil }
+            let sign = bytes[start] == 0x2D ? -1 : 1
+            var digits: [Int] = []
+            for k in (start + 1)..<end {
+                if isDigit(bytes[k]) { digits.append(Int(bytes[k] - 0x30)) } else if bytes[k] != 0x3A { return nil }
             }
-            if lower == "etc/gmt" { return ["GMT"] }
-            // "2003-12-31" style day tokens split into three so a month name is not required.
-            return [token]
+            let h: Int, m: Int
+            switch digits.count {
+            case 1: (h, m) = (digits[0], 0)
+            case 2: (h, m) = (digits[0] * 10 + digits[1], 0)
+            case 3: (h, m) = (digits[0], digits[1] * 10 + digits[2])
+            case 4: (h, m) = (digits[0] * 10 + digits[1], digits[2] * 10 + digits[3])
+            default: return nil
+            }
+            return sign * (h * 3600 + m * 60)
         }
-        for token in tokens {
-            let lower = token.lowercased()
-            if token.contains(":") && token.first?.isNumber == true {
-                guard time == nil else { return nil }
-                time = token
-            } else if token.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                numbers.append(token)
-            } else if (token.first == "+" || token.first == "-"), token.count >= 3,
-                      token.dropFirst().allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == ":" }) {
-                let body = token.dropFirst().replacingOccurrences(of: ":", with: "")
-                guard let n = Int(body) else { return nil }
-                let (h, m) = body.count <= 2 ? (n, 0) : (n / 100, n % 100)
-                offset += (h * 3600 + m * 60) * (token.first == "-" ? -1 : 1)
+        while i < n {
+            let c = bytes[i]
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x2C { i += 1; continue }
+            var j = i
+            while j < n, bytes[j] != 0x20, bytes[j] != 0x09, bytes[j] != 0x0A, bytes[j] != 0x0D, bytes[j] != 0x2C { j += 1 }
+            defer { i = j }
+            if isDigit(c) {
+                var k = i
+                var value = 0
+                while k < j, isDigit(bytes[k]) { value = value * 10 + Int(bytes[k] - 0x30); k += 1 }
+                if k == j {
+                    numbers.append(value)
+                    numberWidths.append(j - i)
+                    continue
+                }
+                guard bytes[k] == 0x3A, !sawTime else { return nil }
+                // hh:mm[:ss][zone glued on]
+                sawTime = true
+                hour = value
+                k += 1
+                var part = 0, digits = 0
+                while k < j, isDigit(bytes[k]) { part = part * 10 + Int(bytes[k] - 0x30); k += 1; digits += 1 }
+                guard digits > 0 else { return nil }
+                minute = part
+                if k < j, bytes[k] == 0x3A {
+                    k += 1
+                    part = 0; digits = 0
+                    while k < j, isDigit(bytes[k]) { part = part * 10 + Int(bytes[k] - 0x30); k += 1; digits += 1 }
+                    second = part
+                    if k < j, bytes[k] == 0x2E { k += 1; while k < j, isDigit(bytes[k]) { k += 1 } }
+                }
+                if k < j {
+                    if bytes[k] == 0x2B || bytes[k] == 0x2D, let o = parseOffset(k, j) { offset = o; sawZone = true }
+                    else if let z = zoneOffset(String(decoding: UnsafeBufferPointer(rebasing: bytes[k..<j]), as: UTF8.self)) { offset = z; sawZone = true }
+                    else { return nil }
+                }
+                continue
+            }
+            if c == 0x2B || c == 0x2D {
+                guard let o = parseOffset(i, j) else { return nil }
+                offset += o
                 sawZone = true
-            } else if lower.count >= 3, let m = months[String(lower.prefix(3))], month == nil,
-                      lower.allSatisfy({ $0.isLetter || $0 == "." }) {
-                month = m
-            } else if let z = zoneOffset(token), !sawZone {
-                offset = z
-                sawZone = true
-            } else if lower.allSatisfy({ $0.isLetter || $0 == "." }) {
-                continue // weekday names, "at", stray words
-            } else {
+                continue
+            }
+            guard isLetter(c) else { return nil }
+            var k = i
+            while k < j, isLetter(bytes[k]) || bytes[k] == 0x2E { k += 1 }
+            let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<k]), as: UTF8.self).lowercased()
+            if k < j {
+                // "GMT+02:00", "UTC-5", "Etc/GMT"
+                if (word == "gmt" || word == "utc" || word == "ut"), bytes[k] == 0x2B || bytes[k] == 0x2D, let o = parseOffset(k, j) {
+                    offset = o
+                    sawZone = true
+                    continue
+                }
+                if word == "etc", bytes[k] == 0x2F { sawZone = true; continue }
                 return nil
             }
-        }
-        guard let month, numbers.count >= 2 else { return nil }
-        var day: Int
-        var year: Int
-        if numbers[0].count == 4 {
-            year = Int(numbers[0])!
-            day = Int(numbers[1])!
-        } else {
-            day = Int(numbers[0])!
-            year = Int(numbers[1])!
-            if numbers[1].count <= 2 { year += year < 70 ? 2000 : 1900 }
-        }
-        // asctime puts the year after the time: "Sun Jan 4 16:29:06 2004".
-        if numbers.count > 2 { return nil }
-        var hour = 0, minute = 0, second = 0
-        if let time {
-            let parts = time.split(separator: ":")
-            guard parts.count >= 2, parts.count <= 3, let h = Int(parts[0]), let mi = Int(parts[1]) else { return nil }
-            hour = h
-            minute = mi
-            if parts.count == 3 {
-                guard let se = Int(parts[2].prefix { $0.isNumber }) else { return nil }
-                second = se
+            if month == nil, word.count >= 3, let m = months[String(word.prefix(3))], !word.hasSuffix(".m.") {
+                month = m
+            } else if !sawZone, let z = zoneOffset(word) {
+                offset = z
+                sawZone = true
             }
+            // Anything else alphabetic is a weekday or a stray word.
+        }
+        guard let month, numbers.count == 2 else { return nil }
+        var day: Int, year: Int
+        if numberWidths[0] == 4 {
+            year = numbers[0]
+            day = numbers[1]
+        } else {
+            day = numbers[0]
+            year = numbers[1]
+            if numberWidths[1] <= 2 { year += year < 70 ? 2000 : 1900 }
         }
         return make(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
     }

@@ -156,6 +156,25 @@ public enum PlainText {
 
     /// Collapses every run of Unicode whitespace (U+00A0 included) to one space, and trims.
     public static func collapse(_ text: String) -> String {
+        // ASCII needs no Unicode property lookups.
+        var copy = text
+        if let ascii = copy.withUTF8({ bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if b == 0x20 || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F) {
+                    pendingSpace = !out.isEmpty
+                } else {
+                    if pendingSpace { out.append(0x20); pendingSpace = false }
+                    out.append(b)
+                }
+            }
+            return out.count == bytes.count ? text : String(decoding: out, as: UTF8.self)
+        }) {
+            return ascii
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
