@@ -13,10 +13,12 @@ public enum ContentFingerprint {
     /// Returns a hex digest, or nil when the item has no text worth comparing.
     public static func of(title: String?, text: String?, date: Date? = nil) -> String? {
         let body = normalize(text ?? "")
-        let words = body.split(separator: " ").count
+        // Normalized text has single spaces between words.
+        let words = body.isEmpty ? 0 : body.utf8.reduce(1) { $1 == 0x20 ? $0 + 1 : $0 }
         if words >= shortTextWords { return sha256Hex("body\u{0}" + body) }
         let heading = normalize(title ?? "")
-        guard !heading.isEmpty, words + heading.split(separator: " ").count >= 3 || !body.isEmpty else { return nil }
+        let headingWords = heading.isEmpty ? 0 : heading.utf8.reduce(1) { $1 == 0x20 ? $0 + 1 : $0 }
+        guard !heading.isEmpty, words + headingWords >= 3 || !body.isEmpty else { return nil }
         let day = date.map { String(FeedDate.format($0).prefix(10)) } ?? ""
         return sha256Hex("short\u{0}" + heading + "\u{0}" + body + "\u{0}" + day)
     }
@@ -24,7 +26,9 @@ public enum ContentFingerprint {
     /// Tags stripped, references decoded, NFC, case-folded, whitespace collapsed, and typographic
     /// quotes and dashes folded: publishing systems "smarten" the same agency copy differently.
     public static func normalize(_ html: String) -> String {
-        let text = PlainText.fromHTML(html).precomposedStringWithCanonicalMapping.lowercased()
+        let plain = PlainText.fromHTML(html)
+        // NFC changes nothing in ASCII text, which most news copy is.
+        let text = (plain.containsByte { $0 >= 0x80 } ? plain.precomposedStringWithCanonicalMapping : plain).lowercased()
         guard text.containsByte(where: { $0 == 0xE2 }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {

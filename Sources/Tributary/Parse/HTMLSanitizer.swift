@@ -98,7 +98,7 @@ public enum HTMLSanitizer {
             case .text(let text):
                 out += escapeText(text)
             case .element(let element):
-                let name = element.name.lowercased()
+                let name = element.name // libxml2's HTML parser lower-cases names
                 if droppedWithContent.contains(name) { continue }
                 guard allowedElements.contains(name), !droppedVoid.contains(name) else {
                     write(element.children, base: base, into: &out)
@@ -107,7 +107,7 @@ public enum HTMLSanitizer {
                 out += "<" + name
                 var seen: Set<String> = []
                 for attribute in element.attributes where attribute.namespace == nil {
-                    let attributeName = attribute.name.lowercased()
+                    let attributeName = attribute.name
                     guard allowedAttributes.contains(attributeName), seen.insert(attributeName).inserted else { continue }
                     var value = attribute.value
                     if urlAttributes.contains(attributeName) {

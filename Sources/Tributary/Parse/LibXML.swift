@@ -136,7 +136,7 @@ enum XMLDocumentReader {
         var name = string(n.name) ?? ""
         var prefix = n.ns.flatMap { string($0.pointee.prefix) }
         let namespace = n.ns.flatMap { string($0.pointee.href) }
-        if html { name = name.lowercased() }
+        // HTML names arrive lower-cased from libxml2's HTML parser.
         if namespace == nil, prefix == nil, let colon = name.firstIndex(of: ":") {
             // An undeclared prefix survives recovery as part of the name.
             prefix = String(name[..<colon])
@@ -159,7 +159,7 @@ enum XMLDocumentReader {
             if aNamespace == xmlNamespaceURI && aName == "base" {
                 base = URIResolver.resolve(value.trimmed, against: parentBase)
             }
-            attributes.append((html ? aName.lowercased() : aName, aNamespace, repair ? repairDoubleEncoding(value) : value))
+            attributes.append((aName, aNamespace, repair ? repairDoubleEncoding(value) : value))
             attr = a.pointee.next
         }
         let element = MarkupElement(name: name, namespace: namespace, prefix: prefix, attributes: attributes, base: base)

@@ -210,10 +210,16 @@ public final class FeedStore {
     }
 
     private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, counts: inout IngestCounts) throws(StoreError) {
-        let canonical = item.link.flatMap(CanonicalURL.key)
-        let fingerprint = ContentFingerprint.of(title: item.title, text: item.summary ?? item.content,
-                                                date: item.published ?? item.updated)
-        guard let guid = item.id ?? item.link ?? fingerprint else { return }
+        // The fingerprint parses HTML, so it is computed only for items that are new or changed.
+        var cachedFingerprint: String??
+        func fingerprint() -> String? {
+            if let cachedFingerprint { return cachedFingerprint }
+            let value = ContentFingerprint.of(title: item.title, text: item.summary ?? item.content,
+                                              date: item.published ?? item.updated)
+            cachedFingerprint = .some(value)
+            return value
+        }
+        guard let guid = item.id ?? item.link ?? fingerprint() else { return }
         let revision = Self.revision(of: item)
 
         // Layer 1: this feed has listed this guid before.
@@ -227,6 +233,8 @@ public final class FeedStore {
         }
         if let known {
             guard known.revision != revision, known.owner == feedID else { counts.unchanged += 1; return }
+            let canonical = item.link.flatMap(CanonicalURL.key)
+            let fingerprint = fingerprint()
             let churnOnly = known.title == item.title && known.link == item.link
             if churnOnly && known.revisions >= Self.maxChurnRevisions { counts.unchanged += 1; return }
             let updated = max(item.updated?.timeIntervalSince1970 ?? now.timeIntervalSince1970, known.updated ?? 0)
@@ -243,6 +251,8 @@ public final class FeedStore {
             return
         }
 
+        let canonical = item.link.flatMap(CanonicalURL.key)
+        let fingerprint = fingerprint()
         if try isTombstoned(feedID: feedID, guid: guid, canonical: canonical, fingerprint: fingerprint) {
             counts.tombstoned += 1
             return
