@@ -56,6 +56,28 @@ final class DedupQualityTests: XCTestCase {
         ("c-breaking-1", "b-short", false), ("a-floods", "a-rates", false),
     ]
 
+    func testPublisherCanonicalHintsJoinProxiedLinks() throws {
+        let feedburner = try FeedParser().parse(Data("""
+        <rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><channel><item>
+        <title>Story</title><link>https://feedproxy.google.com/~r/outlet/~3/abc/</link>
+        <feedburner:origLink>https://www.outlet.example/2025/story</feedburner:origLink></item></channel></rss>
+        """.utf8))
+        let atom = try FeedParser().parse(Data("""
+        <feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Story</title>
+        <link href="https://m.outlet.example/s?ref=app"/><link rel="canonical" href="https://outlet.example/2025/story"/></entry></feed>
+        """.utf8))
+        XCTAssertEqual(feedburner.items.first?.canonicalLink, "https://www.outlet.example/2025/story")
+        XCTAssertEqual(atom.items.first?.link, "https://m.outlet.example/s?ref=app")
+        let folder = try makeTemporaryFolder(self)
+        let store = try FeedStore(path: folder.appendingPathComponent("db.sqlite").path)
+        let feeds = try store.syncFeeds([FeedSettings(name: "A", url: "https://a.example/f"), FeedSettings(name: "B", url: "https://b.example/f")])
+        let state = FeedPollState(polledAt: Date(), status: 200, error: nil, etag: nil, lastModified: nil, failures: 0,
+                                  nextPollAt: nil, gone: false, redirectURL: nil, redirectSeen: 0)
+        _ = try store.commit(feedID: feeds[0].id, feedURL: feeds[0].url, state: state, parsed: feedburner)
+        let second = try store.commit(feedID: feeds[1].id, feedURL: feeds[1].url, state: state, parsed: atom)
+        XCTAssertEqual(second.duplicate, 1, "the same article behind a proxy link and a mobile link")
+    }
+
     func testPrecisionAndRecallOnTheLabelledSet() throws {
         let folder = try makeTemporaryFolder(self)
         let store = try FeedStore(path: folder.appendingPathComponent("db.sqlite").path)

@@ -65,6 +65,8 @@ enum AtomAdapter {
                                                             length: child.attribute("length"), element: child) {
                         item.enclosures.append(enclosure)
                     }
+                } else if rel == "canonical", let href = href(child) {
+                    item.canonicalLink = child.resolve(href)
                 } else if isAlternate(child), let href = href(child) {
                     item.link = child.resolve(href)
                 }
@@ -90,6 +92,8 @@ enum AtomAdapter {
                    !item.categories.contains(term) {
                     item.categories.append(term)
                 }
+            case "feedburner:origlink":
+                if let v = child.value { item.canonicalLink = child.resolve(v) }
             case "dc:subject":
                 if let c = FeedFields.plain(child), !item.categories.contains(c) { item.categories.append(c) }
             default:

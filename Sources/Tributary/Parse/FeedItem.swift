@@ -14,6 +14,9 @@ public struct FeedItem: Sendable, Equatable {
     public var content: String?
     public var enclosures: [Enclosure] = []
     public var categories: [String] = []
+    /// The publisher's own statement of the article's address (`<link rel="canonical">`,
+    /// FeedBurner's `origLink`), preferred over `link` for identity.
+    public var canonicalLink: String?
 
     public init(id: String? = nil, link: String? = nil, title: String? = nil, author: String? = nil,
                 published: Date? = nil, updated: Date? = nil, summary: String? = nil, content: String? = nil,

@@ -117,6 +117,7 @@ enum Namespaces {
         "http://purl.org/rss/1.0/modules/content/": "content", "http://www.w3.org/1999/xhtml": "xhtml",
         "http://purl.org/rss/1.0/modules/syndication/": "sy", "http://search.yahoo.com/mrss/": "media",
         "http://search.yahoo.com/mrss": "media", "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
+        "http://rssnamespace.org/feedburner/ext/1.0": "feedburner",
     ]
 }
 

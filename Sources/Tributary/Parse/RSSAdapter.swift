@@ -67,7 +67,11 @@ enum RSSAdapter {
                 let rel = child.attribute("rel")?.trimmed ?? "alternate"
                 if rel == "alternate", item.link == nil, let href = child.attribute("href"), !href.trimmed.isEmpty {
                     item.link = child.resolve(href)
+                } else if rel == "canonical", let href = child.attribute("href"), !href.trimmed.isEmpty {
+                    item.canonicalLink = child.resolve(href)
                 }
+            case "feedburner:origlink":
+                if let v = child.value { item.canonicalLink = child.resolve(v) }
             case "title", "dc:title":
                 if item.title == nil { item.title = FeedFields.plain(child) }
             case "author", "dc:creator", "dc:author":

@@ -233,7 +233,7 @@ public final class FeedStore {
         }
         if let known {
             guard known.revision != revision, known.owner == feedID else { counts.unchanged += 1; return }
-            let canonical = item.link.flatMap(CanonicalURL.key)
+            let canonical = (item.canonicalLink ?? item.link).flatMap(CanonicalURL.key)
             let fingerprint = fingerprint()
             let churnOnly = known.title == item.title && known.link == item.link
             if churnOnly && known.revisions >= Self.maxChurnRevisions { counts.unchanged += 1; return }
@@ -251,7 +251,7 @@ public final class FeedStore {
             return
         }
 
-        let canonical = item.link.flatMap(CanonicalURL.key)
+        let canonical = (item.canonicalLink ?? item.link).flatMap(CanonicalURL.key)
         let fingerprint = fingerprint()
         if try isTombstoned(feedID: feedID, guid: guid, canonical: canonical, fingerprint: fingerprint) {
             counts.tombstoned += 1
