@@ -261,22 +261,14 @@ final class IntegrationTests: XCTestCase {
     func checkAtom(_ file: URL, line: UInt = #line) throws {
         let checker = packageRoot.appendingPathComponent("../shared/tools/check-atom/check-atom").standardizedFileURL.path
         guard FileManager.default.isExecutableFile(atPath: checker) else { throw XCTSkip("no check-atom at \(checker)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: checker)
+        var environment: [String: String]?
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
             // Debian's python3 is the one that sees python3-lxml and python3-feedparser.
-            var environment = ProcessInfo.processInfo.environment
-            environment["PYTHON"] = "/usr/bin/python3"
-            process.environment = environment
+            environment = ProcessInfo.processInfo.environment
+            environment?["PYTHON"] = "/usr/bin/python3"
         }
-        process.arguments = ["--strict", file.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, text, line: line)
+        let (status, text) = try runTool(checker, ["--strict", file.path], environment: environment)
+        XCTAssertEqual(status, 0, text, line: line)
         XCTAssertFalse(text.contains("FAIL"), text, line: line)
     }
 

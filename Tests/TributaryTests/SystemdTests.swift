@@ -104,16 +104,8 @@ final class SystemdTests: XCTestCase {
         let path = folder.appendingPathComponent("tributary.service")
         try Data(unit.utf8).write(to: path)
         for arguments in [["verify", path.path], ["security", "--offline=true", "--threshold=20", path.path]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0, output)
+            let (status, output) = try runTool("/usr/bin/systemd-analyze", arguments)
+            XCTAssertEqual(status, 0, output)
             if arguments[0] == "security" {
                 XCTAssertTrue(output.contains("Overall exposure level for tributary.service: 1."), output)
             }
