@@ -38,7 +38,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "tributary-bench",
-            dependencies: ["Tributary", "CSQLite"],
+            dependencies: ["Tributary", "CSQLite", "CLibXML2"],
             path: "Benchmarks/TributaryBench"
         ),
         .testTarget(
