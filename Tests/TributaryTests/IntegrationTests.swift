@@ -189,6 +189,38 @@ final class IntegrationTests: XCTestCase {
         try assertStopsCleanly(daemon, items: 4)
     }
 
+    func testKillDuringAPollLosesNothingCommitted() throws {
+        try server.write("a.xml", outletA())
+        var feeds = [("Outlet A", server.url("a.xml"), [String]())]
+        var routes: [String: Any] = [:]
+        for i in 0..<20 {
+            try server.write("s\(i).xml", rssDocument(items: [("s\(i)", "Slow \(i)", "https://s.example/\(i)", storyText("s\(i)"), "Mon, 10 Nov 2025 08:00:00 GMT")]))
+            routes["/s\(i).xml"] = ["delay": 0.2 * Double(i % 5), "file": "s\(i).xml"]
+            feeds.append(("Slow \(i)", server.url("s\(i).xml"), []))
+        }
+        try server.routes(routes)
+        let config = try writeConfig(folder, feeds: feeds)
+        // A stale temporary file from an earlier crash is cleaned up at start.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("state"), withIntermediateDirectories: true)
+        try Data("partial".utf8).write(to: folder.appendingPathComponent("state/.merged.atom.tmp-999999"))
+        let daemon = try TributaryBinary.start(["run", "--config", config.path], log: folder.appendingPathComponent("log"))
+        XCTAssertTrue(eventually(timeout: 10) { server.requests().count >= 8 })
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+        let store = try FeedStore(path: folder.appendingPathComponent("state/tributary.sqlite").path)
+        XCTAssertEqual(try store.integrityCheck(), "ok")
+        let stored = try store.itemCount()
+        store.close()
+        // A new run completes the work; nothing committed before the kill is lost or doubled.
+        let result = try TributaryBinary.run(["poll", "--config", config.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let reopened = try FeedStore(path: folder.appendingPathComponent("state/tributary.sqlite").path)
+        XCTAssertGreaterThanOrEqual(try reopened.itemCount(), stored)
+        XCTAssertEqual(try reopened.itemCount(), 23)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("state/.merged.atom.tmp-999999").path))
+        XCTAssertEqual(try entries(folder.appendingPathComponent("state/merged.atom")).count, 23)
+    }
+
     func testSIGTERMDuringAPollExitsCleanly() throws {
         try server.write("a.xml", outletA())
         try server.routes(["/slow.xml": ["mode": "hang", "seconds": 30]])

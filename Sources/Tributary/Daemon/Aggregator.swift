@@ -69,6 +69,7 @@ public final class Aggregator {
         planner = PollPlanner(poll: config.poll)
         try syncFeeds()
         hostHolds = try store.hostHolds(now: Date())
+        for output in config.outputs { AtomicFile.removeStaleTemporaries(of: output.path) }
     }
 
     public func close() { store.close() }

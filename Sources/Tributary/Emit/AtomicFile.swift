@@ -5,6 +5,16 @@ import Glibc
 
 /// Replaces a file so that readers see either the old or the new content, never a mix.
 public enum AtomicFile {
+    /// Removes temporary files a killed process left beside `path` (they carry its pid, so they never clash).
+    public static func removeStaleTemporaries(of path: String) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let prefix = ".\((path as NSString).lastPathComponent).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
+        for name in names where name.hasPrefix(prefix) && name != "\(prefix)\(getpid())" {
+            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+        }
+    }
+
     /// Writes `data` to `path` through a temporary file in the same folder, fsync and rename.
     /// Returns false without touching the file when its content is already `data`.
     @discardableResult
