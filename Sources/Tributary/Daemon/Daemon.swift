@@ -85,7 +85,7 @@ public final class Daemon: @unchecked Sendable {
     /// Keep-alives only while the scheduler runs and the database answers.
     private func feedWatchdog() {
         guard let interval = notifier.watchdogInterval, Date().timeIntervalSince(lastWatchdog) >= interval else { return }
-        guard (try? aggregator.store.itemCount()) != nil else {
+        guard aggregator.store.ping() else {
             logger.error("database does not answer; withholding watchdog keep-alive")
             return
         }

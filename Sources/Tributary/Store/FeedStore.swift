@@ -434,6 +434,11 @@ public final class FeedStore {
         return entries
     }
 
+    /// Whether the database answers a trivial query (for the watchdog).
+    public func ping() -> Bool {
+        (try? db.scalar("SELECT 1")) == 1
+    }
+
     /// Checks the database file for corruption.
     public func integrityCheck() throws(StoreError) -> String {
         var result = ""
