@@ -78,6 +78,20 @@ final class IntegrationTests: XCTestCase {
         XCTAssertEqual(modified, modifiedAfter, "an unchanged output is not rewritten")
     }
 
+    func testPerFeedUserAgentOverride() throws {
+        try server.write("a.xml", outletA())
+        try server.write("b.xml", outletB())
+        let config = try writeConfig(folder, feeds: [("Outlet A", server.url("a.xml"), []), ("Outlet B", server.url("b.xml"), [])])
+        var text = try String(contentsOf: config, encoding: .utf8)
+        text = text.replacingOccurrences(of: "name = \"Outlet B\"", with: "name = \"Outlet B\"\nuser_agent = \"Mozilla/5.0 (compatible; Tributary)\"")
+        try Data(text.utf8).write(to: config)
+        XCTAssertEqual(try TributaryBinary.run(["poll", "--config", config.path]).status, 0)
+        let agents = Dictionary(server.requests().map { ($0["path"] as! String, $0["user_agent"] as! String) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(agents["/b.xml"], "Mozilla/5.0 (compatible; Tributary)")
+        XCTAssertEqual(agents["/a.xml"], FetchDefaults.userAgent)
+        XCTAssertTrue(server.requests().allSatisfy { ($0["accept_encoding"] as? String)?.contains("gzip") == true })
+    }
+
     func testEditedItemIsUpdatedInPlace() throws {
         try server.write("a.xml", outletA())
         let config = try writeConfig(folder, feeds: [("Outlet A", server.url("a.xml"), [])])
@@ -156,6 +170,12 @@ final class IntegrationTests: XCTestCase {
         _ = try writeConfig(folder, feeds: [("Outlet A", server.url("a.xml"), []), ("Outlet B", server.url("b.xml"), [])])
         kill(daemon.processIdentifier, SIGHUP)
         XCTAssertTrue(eventually(timeout: 15) { ((try? entries(atom)) ?? []).count == 4 }, "a feed added by reload is polled at once")
+
+        // status reads the database while the daemon holds it.
+        let status = try TributaryBinary.run(["status", "--config", config.path])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.contains("Outlet B"), status.stdout)
+        XCTAssertTrue(status.stdout.hasPrefix("NAME"), status.stdout)
 
         try assertStopsCleanly(daemon, items: 4)
     }
