@@ -179,8 +179,7 @@ public enum PlainText {
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar == "\u{00A0}" || scalar == "\u{1C}" || scalar == "\u{1D}"
-                || scalar == "\u{1E}" || scalar == "\u{1F}" {
+            if scalar.isFeedWhitespace {
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace { out += " "; pendingSpace = false }
@@ -197,5 +196,18 @@ extension String {
     func containsByte(where predicate: (UInt8) -> Bool) -> Bool {
         var copy = self
         return copy.withUTF8 { $0.contains(where: predicate) }
+    }
+}
+
+extension Unicode.Scalar {
+    /// Unicode White_Space plus the separators U+001C–U+001F, as Python's `str.split()` sees them.
+    /// A switch: the Unicode property lookup dominated profiles of whitespace collapsing.
+    var isFeedWhitespace: Bool {
+        switch value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
     }
 }

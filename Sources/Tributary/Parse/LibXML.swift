@@ -316,8 +316,8 @@ extension StringProtocol {
     /// goes through UTF-16 and dominated parse time, so only the ends are inspected here.
     var trimmed: String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        guard let first = scalars.firstIndex(where: { !$0.isFeedWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.isFeedWhitespace })!
         if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return String(self) }
         return String(self[first...last])
     }
