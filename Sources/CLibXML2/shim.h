@@ -8,6 +8,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/entities.h>
 #include <libxml/uri.h>
+#include <libxml/parserInternals.h>
 
 /* xmlFree is a global function pointer, which Swift cannot call directly. */
 static inline void tributary_xml_free(void *p) { xmlFree(p); }

@@ -36,15 +36,9 @@ public enum HTMLSanitizer {
         if !html.containsByte(where: { $0 == 0x3C || $0 == 0x26 }) {
             return escapeText(html)
         }
-        guard let nodes = HTMLFragmentReader.parse(html) else { return escapeText(html) }
-        return sanitize(nodes: nodes, base: base)
-    }
-
-    /// Sanitizes an already parsed tree (XHTML content arrives that way).
-    static func sanitize(nodes: [MarkupNode], base: String?) -> String {
-        var out = ""
-        write(nodes, base: base, into: &out)
-        return out
+        let sink = SanitizingSink(base: base)
+        guard HTMLFragmentStream.parse(html, into: sink) else { return escapeText(html) }
+        return String(decoding: sink.out, as: UTF8.self)
     }
 
     /// Escapes plain text for inclusion in HTML.
@@ -92,40 +86,111 @@ public enum HTMLSanitizer {
         return safeSchemes.contains(String(decoding: scheme, as: UTF8.self))
     }
 
-    private static func write(_ nodes: [MarkupNode], base: String?, into out: inout String) {
-        for node in nodes {
-            switch node {
-            case .text(let text):
-                out += escapeText(text)
-            case .element(let element):
-                let name = element.name // libxml2's HTML parser lower-cases names
-                if droppedWithContent.contains(name) { continue }
-                guard allowedElements.contains(name), !droppedVoid.contains(name) else {
-                    write(element.children, base: base, into: &out)
-                    continue
-                }
-                out += "<" + name
-                var seen: Set<String> = []
-                for attribute in element.attributes where attribute.namespace == nil {
-                    let attributeName = attribute.name
-                    guard allowedAttributes.contains(attributeName), seen.insert(attributeName).inserted else { continue }
-                    var value = attribute.value
-                    if urlAttributes.contains(attributeName) {
-                        value = value.trimmed
-                        guard isSafeURL(value) else { continue }
-                        value = URIResolver.resolve(value, against: base)
-                    }
-                    out += " \(attributeName)=\"\(escapeAttribute(value))\""
-                }
-                if voidElements.contains(name) {
-                    out += " />"
-                } else {
-                    out += ">"
-                    write(element.children, base: base, into: &out)
-                    out += "</\(name)>"
-                }
+}
+
+/// Writes the safe subset of an HTML event stream as it arrives.
+private final class SanitizingSink: MarkupEventSink {
+    private enum Open {
+        case wrapper, kept(name: String, void: Bool), unwrapped, dropped
+    }
+    var out: [UInt8] = []
+    private let base: String?
+    private var open: [Open] = []
+    private var droppedDepth = 0
+    private var sawWrapper = false
+
+    init(base: String?) {
+        self.base = base
+        out.reserveCapacity(4096)
+    }
+
+    func startElement(_ name: String, attributes: [(name: String, value: String)]) {
+        if !sawWrapper {
+            // The first element is the <div> HTMLFragmentStream wraps the fragment in.
+            sawWrapper = true
+            open.append(.wrapper)
+            return
+        }
+        if droppedDepth > 0 || HTMLSanitizer.droppedWithContent.contains(name) {
+            droppedDepth += 1
+            open.append(.dropped)
+            return
+        }
+        guard HTMLSanitizer.allowedElements.contains(name), !HTMLSanitizer.droppedVoid.contains(name) else {
+            open.append(.unwrapped)
+            return
+        }
+        var tag = "<" + name
+        var seen: Set<String> = []
+        for attribute in attributes {
+            let attributeName = attribute.name
+            guard HTMLSanitizer.allowedAttributes.contains(attributeName), seen.insert(attributeName).inserted else { continue }
+            var value = attribute.value
+            if HTMLSanitizer.urlAttributes.contains(attributeName) {
+                value = value.trimmed
+                guard HTMLSanitizer.isSafeURL(value) else { continue }
+                value = URIResolver.resolve(value, against: base)
+            }
+            tag += " \(attributeName)=\"\(HTMLSanitizer.escapeAttribute(value))\""
+        }
+        let void = HTMLSanitizer.voidElements.contains(name)
+        tag += void ? " />" : ">"
+        out.append(contentsOf: tag.utf8)
+        open.append(.kept(name: name, void: void))
+    }
+
+    func endElement(_ name: String) {
+        guard let last = open.popLast() else { return }
+        switch last {
+        case .dropped: droppedDepth -= 1
+        case .kept(let name, let void): if !void { out.append(contentsOf: "</\(name)>".utf8) }
+        case .wrapper, .unwrapped: break
+        }
+    }
+
+    func characters(_ bytes: UnsafeRawBufferPointer) {
+        guard droppedDepth == 0 else { return }
+        // One access to `out` for the whole run: per-byte appends to a class property pay for
+        // dynamic exclusivity checks each time.
+        Self.appendEscaped(bytes, to: &out)
+    }
+
+    private static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E }) else {
+            out.append(contentsOf: bytes)
+            return
+        }
+        for byte in bytes {
+            switch byte {
+            case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
+            case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
+            case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
+            default: out.append(byte)
             }
         }
+    }
+}
+
+/// Collects the text of an HTML event stream, leaving out scripts and styles.
+private final class TextSink: MarkupEventSink {
+    var out: [UInt8] = []
+    private var open: [Bool] = [] // whether each open element hides its text
+    private var hidden = 0
+
+    func startElement(_ name: String, attributes: [(name: String, value: String)]) {
+        let hides = name == "script" || name == "style"
+        open.append(hides)
+        if hides { hidden += 1 }
+        // Block boundaries separate words.
+        if name == "br" || name == "p" || name == "div" || name == "li" { out.append(0x20) }
+    }
+
+    func endElement(_ name: String) {
+        if open.popLast() == true { hidden -= 1 }
+    }
+
+    func characters(_ bytes: UnsafeRawBufferPointer) {
+        if hidden == 0 { out.append(contentsOf: bytes) }
     }
 }
 
@@ -133,25 +198,10 @@ public enum HTMLSanitizer {
 public enum PlainText {
     /// Strips tags and decodes references when the text looks like HTML, then collapses whitespace.
     public static func fromHTML(_ text: String) -> String {
-        guard text.containsByte(where: { $0 == 0x3C || $0 == 0x26 }),
-              let nodes = HTMLFragmentReader.parse(text) else {
-            return collapse(text)
-        }
-        var out = ""
-        collect(nodes, into: &out)
-        return collapse(out)
-    }
-
-    private static func collect(_ nodes: [MarkupNode], into out: inout String) {
-        for node in nodes {
-            switch node {
-            case .text(let t): out += t
-            case .element(let e):
-                if e.name == "script" || e.name == "style" { continue }
-                if e.name == "br" || e.name == "p" || e.name == "div" || e.name == "li" { out += " " }
-                collect(e.children, into: &out)
-            }
-        }
+        guard text.containsByte(where: { $0 == 0x3C || $0 == 0x26 }) else { return collapse(text) }
+        let sink = TextSink()
+        guard HTMLFragmentStream.parse(text, into: sink) else { return collapse(text) }
+        return collapse(String(decoding: sink.out, as: UTF8.self))
     }
 
     /// Collapses every run of Unicode whitespace (U+00A0 included) to one space, and trims.

@@ -201,60 +201,93 @@ enum XMLDocumentReader {
     }
 }
 
-/// Parses HTML fragments (feed summaries and content) with libxml2's forgiving HTML parser.
-enum HTMLFragmentReader {
-    /// The top-level nodes of the fragment, or nil if libxml2 could not build a tree.
-    static func parse(_ html: String) -> [MarkupNode]? {
-        // NOIMPLIED: no <html>/<body> and no <p> wrapped around leading text; the fragment stays as written.
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
-        // Leading text outside any element makes libxml2 invent a <p>; a wrapper element prevents it.
+/// Receives an HTML fragment as a stream of events; attribute values arrive decoded.
+protocol MarkupEventSink: AnyObject {
+    func startElement(_ name: String, attributes: [(name: String, value: String)])
+    func endElement(_ name: String)
+    func characters(_ bytes: UnsafeRawBufferPointer)
+}
+
+/// Holds the sink behind the parser context's `_private`; a concrete class, so that getting it back in
+/// every callback is a plain pointer conversion rather than a dynamic protocol cast.
+private final class SinkBox {
+    let sink: MarkupEventSink
+    init(_ sink: MarkupEventSink) { self.sink = sink }
+}
+
+/// The sink a SAX callback's parser context belongs to.
+private func eventSink(_ context: UnsafeMutableRawPointer?) -> MarkupEventSink? {
+    guard let context else { return nil }
+    let ctxt = context.assumingMemoryBound(to: xmlParserCtxt.self)
+    guard let owner = ctxt.pointee._private else { return nil }
+    return Unmanaged<SinkBox>.fromOpaque(owner).takeUnretainedValue().sink
+}
+
+/// Streams HTML fragments through libxml2's HTML SAX parser: no tree, no intermediate Swift nodes.
+enum HTMLFragmentStream {
+    /// The callbacks, built per parse (a struct of C function pointers; cheap).
+    private static func makeHandler() -> htmlSAXHandler {
+        var h = htmlSAXHandler()
+        h.startElement = { context, name, attributes in
+            guard let sink = eventSink(context), let name else { return }
+            var list: [(name: String, value: String)] = []
+            if var cursor = attributes {
+                while let attributeName = cursor.pointee {
+                    let value = cursor.successor().pointee
+                    // A valueless attribute (<img alt>) means its own name, as in SGML.
+                    let name = string(attributeName) ?? ""
+                    list.append((name, value.flatMap { string($0) } ?? name))
+                    cursor = cursor.successor().successor()
+                }
+            }
+            sink.startElement(string(name) ?? "", attributes: list)
+        }
+        h.endElement = { context, name in
+            guard let sink = eventSink(context), let name else { return }
+            sink.endElement(string(name) ?? "")
+        }
+        h.characters = { context, bytes, count in
+            guard let sink = eventSink(context), let bytes, count > 0 else { return }
+            sink.characters(UnsafeRawBufferPointer(start: bytes, count: Int(count)))
+        }
+        // Script and style bodies come as CDATA blocks; they go where characters go.
+        h.cdataBlock = h.characters
+        return h
+    }
+
+
+    /// Feeds `html`, wrapped in one `<div>` so libxml2 does not invent a `<p>` for leading text;
+    /// the wrapper's own events reach the sink too. Returns false if no parser could be made.
+    @discardableResult
+    static func parse(_ html: String, into sink: MarkupEventSink) -> Bool {
         // Control characters make libxml2's HTML parser give up on the rest of the text: drop them.
         let clean = html.containsByte(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
             ? String(String.UnicodeScalarView(html.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
             : html
         var source = "<div>" + clean + "</div>"
-        let doc: htmlDocPtr? = source.withUTF8 { buffer in
-            guard let base = buffer.baseAddress, buffer.count < Int(Int32.max) else { return nil }
-            return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                htmlReadMemory($0, Int32(buffer.count), nil, "UTF-8", options)
-            }
-        }
-        guard let doc else { return nil }
-        defer { xmlFreeDoc(doc) }
-        var nodes: [MarkupNode] = []
-        var child = doc.pointee.children
-        var unwrapped = false
-        while let c = child {
-            if !unwrapped, c.pointee.type == XML_ELEMENT_NODE, string(c.pointee.name) == "div" {
-                unwrapped = true
-                nodes.append(contentsOf: XMLDocumentReader.convert(c, parentBase: nil, html: true).children)
-                child = c.pointee.next
-                continue
-            }
-            switch c.pointee.type {
-            case XML_ELEMENT_NODE:
-                let element = XMLDocumentReader.convert(c, parentBase: nil, html: true)
-                // Whole documents pasted into feeds still arrive wrapped; unwrap html/body/head.
-                if ["html", "body", "head"].contains(element.name) {
-                    for inner in element.children {
-                        if case .element(let e) = inner, e.name == "body" || e.name == "head" {
-                            nodes.append(contentsOf: e.children)
-                        } else {
-                            nodes.append(inner)
-                        }
-                    }
-                } else {
-                    nodes.append(.element(element))
+        var handler = makeHandler()
+        return source.withUTF8 { buffer -> Bool in
+            guard let base = buffer.baseAddress, buffer.count < Int(Int32.max) else { return false }
+            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { bytes -> Bool in
+                guard let ctxt = htmlCreateMemoryParserCtxt(bytes, Int32(buffer.count)) else { return false }
+                defer { htmlFreeParserCtxt(ctxt) }
+                htmlCtxtUseOptions(ctxt, Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                    | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue))
+                let encoding = xmlFindCharEncodingHandler("UTF-8")
+                if let encoding { xmlSwitchToEncoding(ctxt, encoding) }
+                let box = SinkBox(sink)
+                ctxt.pointee._private = Unmanaged.passUnretained(box).toOpaque()
+                defer { withExtendedLifetime(box) {} }
+                return withUnsafeMutablePointer(to: &handler) { h -> Bool in
+                    let saved = ctxt.pointee.sax
+                    ctxt.pointee.sax = UnsafeMutableRawPointer(h).assumingMemoryBound(to: xmlSAXHandler.self)
+                    ctxt.pointee.userData = UnsafeMutableRawPointer(ctxt)
+                    htmlParseDocument(ctxt)
+                    ctxt.pointee.sax = saved
+                    return true
                 }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let s = string(c.pointee.content) { nodes.append(.text(s)) }
-            default:
-                break
             }
-            child = c.pointee.next
         }
-        return nodes
     }
 }
 
