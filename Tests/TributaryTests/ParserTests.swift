@@ -251,6 +251,16 @@ final class ParserRecoveryTests: XCTestCase {
         XCTAssertEqual(feed.title, "Ĳssel")
     }
 
+    func testHTTPCharsetAppliesWhenTheDocumentDeclaresNone() throws {
+        var bytes = Data("<rss version=\"2.0\"><channel><title>".utf8)
+        bytes.append(contentsOf: [0xC7, 0xE9, 0xF1]) // "Çéñ" in ISO-8859-1, also valid windows-1252
+        bytes.append(Data("</title></channel></rss>".utf8))
+        XCTAssertEqual(try parser.parse(bytes, httpCharset: "ISO-8859-1").title, "Çéñ")
+        // The document's own declaration wins over the HTTP header.
+        let declared = Data("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Çéñ</title></channel></rss>".utf8)
+        XCTAssertEqual(try parser.parse(declared, httpCharset: "ISO-8859-1").title, "Çéñ")
+    }
+
     func testUnknownDeclaredEncodingFallsBack() throws {
         let feed = try parser.parse(Data("<?xml version=\"1.0\" encoding=\"x-bogus-42\"?><rss version=\"2.0\"><channel><title>ok</title></channel></rss>".utf8))
         XCTAssertEqual(feed.title, "ok")
