@@ -261,6 +261,17 @@ final class ParserRecoveryTests: XCTestCase {
         XCTAssertEqual(try parser.parse(declared, httpCharset: "ISO-8859-1").title, "Çéñ")
     }
 
+    func testUTF8Validation() {
+        func valid(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { FeedParser.isValidUTF8($0) } }
+        XCTAssertTrue(valid(Array("plain ascii".utf8)))
+        XCTAssertTrue(valid(Array("اردو 中文 😀 é".utf8)))
+        XCTAssertFalse(valid([0x43, 0x61, 0x66, 0xE9]), "Latin-1 é")
+        XCTAssertFalse(valid([0xC0, 0xAF]), "overlong")
+        XCTAssertFalse(valid([0xED, 0xA0, 0x80]), "surrogate")
+        XCTAssertFalse(valid([0xE2, 0x82]), "truncated")
+        XCTAssertFalse(valid([0xF4, 0x90, 0x80, 0x80]), "beyond U+10FFFF")
+    }
+
     func testUnknownDeclaredEncodingFallsBack() throws {
         let feed = try parser.parse(Data("<?xml version=\"1.0\" encoding=\"x-bogus-42\"?><rss version=\"2.0\"><channel><title>ok</title></channel></rss>".utf8))
         XCTAssertEqual(feed.title, "ok")

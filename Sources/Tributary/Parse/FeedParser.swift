@@ -58,6 +58,34 @@ public struct FeedParser: Sendable {
         return adapt(root)
     }
 
+    /// Strict UTF-8 validation without building a String (documents run to megabytes).
+    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            switch b {
+            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
+            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
+            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
+            default: return false
+            }
+            guard i + length <= n else { return false }
+            for k in 1..<length {
+                let c = bytes[i + k]
+                guard c & 0xC0 == 0x80 else { return false }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return false }
+            i += length
+        }
+        return true
+    }
+
     /// UTF-8 bytes for a UTF-32 document (by BOM or by the `<` pattern), else nil.
     static func decodeUTF32(_ bytes: UnsafeRawBufferPointer) -> Data? {
         guard bytes.count >= 4 else { return nil }
@@ -85,7 +113,7 @@ public struct FeedParser: Sendable {
             if declared == "gb2312" || declared == "gbk" { return "GB18030" }
             return nil
         }
-        let validUTF8 = String(validating: bytes, as: UTF8.self) != nil
+        let validUTF8 = Self.isValidUTF8(bytes)
         if declared == nil, let charset = httpCharset?.lowercased(), charset != "utf-8", charset != "utf8", !validUTF8 || charset != "us-ascii" {
             return charset
         }
