@@ -295,3 +295,75 @@ final class ParserRecoveryTests: XCTestCase {
         XCTAssertEqual(clean, "<p>before  after</p><p>more</p>")
     }
 }
+
+/// Mutated and truncated documents: the parser must return or throw, never crash or hang.
+final class ParserRobustnessTests: XCTestCase {
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    let seeds: [String] = [
+        """
+        <?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+        xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T &amp; U</title><link>https://x.example/</link>
+        <item><title>Héllo &lt;b&gt;world&lt;/b&gt;</title><link>/a?b=1&amp;c=2</link><guid>g1</guid>
+        <pubDate>Tue, 10 Jun 2003 04:00:00 +0530</pubDate><dc:creator>me@x.org (Me)</dc:creator>
+        <description><![CDATA[<p onclick="x()">Text <a href="javascript:bad()">l</a><img src="i.png"><script>s()</script></p>]]></description>
+        <content:encoded>&lt;div&gt;&lt;object&gt;&lt;b&gt;x&lt;/b&gt;&lt;/div&gt;</content:encoded>
+        <enclosure url="/m.mp3" length="12" type="audio/mpeg"/><category>C</category></item></channel></rss>
+        """,
+        """
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://y.example/d/"><title type="html">A &amp;lt;i&amp;gt;</title>
+        <entry><id>tag:y,2025:1</id><link href="p/1"/><updated>2025-01-02T03:04:05.5+02:00</updated>
+        <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hi<br/>there &#x2019;</p></div></content>
+        <summary type="text">1 &lt; 2</summary><author><name>N</name></author></entry></feed>
+        """,
+        """
+        {"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "content_html": "<p>x</p>",
+         "date_published": "2025-01-01T10:00:00Z", "tags": ["a"], "attachments": [{"url": "/a.mp3", "size_in_bytes": 3}]}]}
+        """,
+    ]
+
+    func testMutatedDocumentsNeverCrash() {
+        var generator = SeededGenerator(state: 42)
+        let parser = FeedParser()
+        let interesting: [UInt8] = Array("<>&;\"'/=![]#x0 \u{0}".utf8) + [0x80, 0xC3, 0xE2, 0xFF, 0xFE]
+        var parsed = 0
+        for seed in seeds {
+            let original = Array(seed.utf8)
+            // Every truncation point, then random byte mutations.
+            for cut in stride(from: 0, to: original.count, by: 7) {
+                if (try? parser.parse(Data(original[0..<cut]), baseURL: "https://base.example/f")) != nil { parsed += 1 }
+            }
+            for _ in 0..<300 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                    let position = Int.random(in: 0..<bytes.count, using: &generator)
+                    switch Int.random(in: 0..<3, using: &generator) {
+                    case 0: bytes[position] = interesting.randomElement(using: &generator)!
+                    case 1: bytes.remove(at: position)
+                    default: bytes.insert(interesting.randomElement(using: &generator)!, at: position)
+                    }
+                    if bytes.isEmpty { bytes = [0x3C] }
+                }
+                if let feed = try? parser.parse(Data(bytes), baseURL: "https://base.example/f") {
+                    parsed += 1
+                    // Whatever came through is still sanitized: text '<' is always escaped, so every '<'
+                    // opens a real tag, and no tag may carry a script, a handler or a javascript: URL.
+                    for item in feed.items {
+                        let html = ((item.summary ?? "") + (item.content ?? "")).lowercased()
+                        XCTAssertNil(html.range(of: "<(script|iframe|object|style)|<[^>]*(=\"\\s*(javascript|vbscript|data):|\\son[a-z]+=)", options: .regularExpression), html)
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(parsed, 500, "most damaged documents are still recovered")
+    }
+}
