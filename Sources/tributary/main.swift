@@ -247,31 +247,12 @@ struct Discover: ParsableCommand {
             FileHandle.standardError.write(Data("tributary: \(url) is not an http or https URL\n".utf8))
             throw ExitCode(2)
         }
-        var response: FetchResponse?
-        HTTPFetcher(concurrency: 1, perHost: 1).fetch([FetchRequest(
-            url: url, tag: 0, userAgent: FetchDefaults.userAgent, timeout: timeout, connectTimeout: min(timeout, 10),
-            maxBodyBytes: 5 * 1024 * 1024)]) { response = $0 }
-        guard let response, response.failure == nil, (200..<300).contains(response.status) else {
-            let why = response?.failure?.description ?? "HTTP \(response?.status ?? 0)"
-            FileHandle.standardError.write(Data("tributary: cannot fetch \(url): \(why)\n".utf8))
+        do {
+            print(FeedTableWriter.toml(try FeedFinder.find(url: url, timeout: timeout)), terminator: "")
+        } catch {
+            FileHandle.standardError.write(Data("tributary: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        // The address may be a feed already.
-        if let feed = try? FeedParser().parse(response.body, baseURL: response.effectiveURL), feed.format != .unknown {
-            let name = feed.title ?? URL(string: response.effectiveURL)?.host ?? response.effectiveURL
-            print(FeedTableWriter.toml([FeedSettings(name: name, url: response.effectiveURL, interval: nil, tags: [], userAgent: nil)]),
-                  terminator: "")
-            return
-        }
-        let found = FeedDiscovery.feeds(inHTML: String(decoding: response.body, as: UTF8.self), pageURL: response.effectiveURL)
-        guard !found.isEmpty else {
-            FileHandle.standardError.write(Data("tributary: \(response.effectiveURL) advertises no feeds\n".utf8))
-            throw ExitCode(1)
-        }
-        let host = URL(string: response.effectiveURL)?.host ?? response.effectiveURL
-        print(FeedTableWriter.toml(found.map {
-            FeedSettings(name: $0.title ?? host, url: $0.url, interval: nil, tags: [], userAgent: nil)
-        }), terminator: "")
     }
 }
 
