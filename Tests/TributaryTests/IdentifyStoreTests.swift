@@ -162,6 +162,18 @@ final class StoreTests: XCTestCase {
         XCTAssertNotEqual(entries[0].entryID, entries[1].entryID)
     }
 
+    func testStatementCacheStaysBoundedAcrossManyOutputWrites() throws {
+        for i in 0..<50 {
+            _ = try commit(i % 2, [item("c\(i)", title: "Story \(i)", link: "https://a.example/c\(i)", text: storyText("c\(i)"))],
+                           at: now.addingTimeInterval(Double(i)))
+            _ = try store.entries(feedIDs: feeds.map(\.id), limit: 10, notBefore: nil)
+        }
+        let settled = store.db.cachedStatementCount
+        for _ in 0..<50 { _ = try store.entries(feedIDs: feeds.map(\.id), limit: 10, notBefore: nil) }
+        XCTAssertEqual(store.db.cachedStatementCount, settled, "SQL built from id lists is not cached")
+        XCTAssertLessThan(settled, 40)
+    }
+
     func testMigrationsAreIdempotentAndIntegrityHolds() throws {
         let path = store.db.path
         store.close()

@@ -401,7 +401,7 @@ public final class FeedStore {
             WHERE i.effective_at >= ?
               AND EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND +s.feed_id IN (\(idList)))
             ORDER BY i.effective_at DESC, i.id DESC LIMIT ?
-            """, [.real(notBefore?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude), .int(Int64(limit))]) { row in
+            """, [.real(notBefore?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude), .int(Int64(limit))], cache: false) { row in
             let effective = Date(timeIntervalSince1970: row.double(11))
             let updated = [row.date(10), row.date(9), effective].compactMap { $0 }.max() ?? effective
             index[row.int64(0)] = entries.count
@@ -418,7 +418,7 @@ public final class FeedStore {
         try db.query("""
             SELECT item_id, feed_id, link FROM item_sources WHERE item_id IN (\(itemList))
             ORDER BY first_seen, feed_id
-            """) { row in
+            """, cache: false) { row in
             guard let i = index[row.int64(0)], allowed.contains(row.int64(1)) else { return }
             entries[i].carriers.append((row.int64(1), row.text(2)))
         }

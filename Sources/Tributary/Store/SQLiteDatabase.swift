@@ -86,15 +86,15 @@ final class SQLiteDatabase {
         }
     }
 
-    private func prepared(_ sql: String) throws(StoreError) -> OpaquePointer {
+    private func prepared(_ sql: String, cache: Bool) throws(StoreError) -> OpaquePointer {
         if let cached = statements[sql] { return cached }
         guard let handle else { throw StoreError(message: "database is closed") }
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
-              let statement else {
+        let flags = cache ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+        guard sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil) == SQLITE_OK, let statement else {
             throw error("cannot prepare \(sql.prefix(80))")
         }
-        statements[sql] = statement
+        if cache { statements[sql] = statement }
         return statement
     }
 
@@ -112,12 +112,17 @@ final class SQLiteDatabase {
         }
     }
 
-    /// Runs a statement, calling `row` for each result row.
-    func query(_ sql: String, _ values: [SQLValue] = [], row: (SQLRow) throws -> Void) throws(StoreError) {
-        let statement = try prepared(sql)
+    /// Runs a statement, calling `row` for each result row. `cache: false` is for SQL built at run
+    /// time (lists of ids), which would otherwise fill the statement cache for as long as the daemon runs.
+    func query(_ sql: String, _ values: [SQLValue] = [], cache: Bool = true, row: (SQLRow) throws -> Void) throws(StoreError) {
+        let statement = try prepared(sql, cache: cache)
         defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
+            if cache {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            } else {
+                sqlite3_finalize(statement)
+            }
         }
         try bind(statement, values)
         while true {
@@ -145,6 +150,9 @@ final class SQLiteDatabase {
         try query(sql, values) { row in if result == nil, !row.isNull(0) { result = row.int(0) } }
         return result
     }
+
+    /// Statements kept prepared; bounded by the fixed SQL texts of the store.
+    var cachedStatementCount: Int { statements.count }
 
     var lastInsertID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
     var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
