@@ -86,7 +86,8 @@ public final class FeedStore {
             return
         }
         // WAL: readers (tributary status) never block the daemon; NORMAL sync is crash-safe in WAL mode.
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        // journal_size_limit: after a checkpoint the WAL file shrinks back instead of keeping its peak size.
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 33554432;")
         try migrate()
     }
 
