@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks that print figures (not tests). Uses ../shared/bench's seeded corpus and nginx.
 #   scripts/bench.sh [N]      N synthetic feeds (default 1000), 50 items each
+#   SOAK=120 scripts/bench.sh also runs the daemon for 120 s polling every feed every 2 s (min_interval
+#                             lowered for the run), and prints its RSS over time: it must stay flat
 # Prints: parse throughput (MB per CPU-second), then cold / warm (all 304) / incremental poll
 # cycles of `tributary poll` against nginx on 127.0.0.1: wall, CPU, peak RSS, requests, items.
 set -euo pipefail
@@ -64,3 +66,24 @@ print("expected unique stories %d, unique links %d (cold cycle; 'items stored' a
       % (m["expected_unique_stories"], m["expected_unique_links"]))
 PY
 ls -la "$state/db.sqlite" | awk '{printf "database %.1f MB\n", $5/1048576}'
+
+if [ -n "${SOAK:-}" ]; then
+    echo "== soak: tributary run for ${SOAK} s, every feed polled every 2 s"
+    # Its own database: the first cycle is cold, the rest are 304s.
+    rm -f "$state"/soak.sqlite* "$state"/soak.atom
+    sed -e 's/^concurrency = 8$/concurrency = 8\ninterval = "2s"\nmin_interval = "1s"/' \
+        -e 's/^database = .*/database = "soak.sqlite"/' -e 's/^path = .*/path = "soak.atom"/' \
+        "$state/feeds.toml" > "$state/soak.toml"
+    before=$(wc -l < "$work/bench/run/nginx-$PORT/access.log")
+    "$BIN" run --config "$state/soak.toml" --log-level error 2>"$state/log-soak.txt" &
+    pid=$!
+    for t in $(seq 10 10 "$SOAK"); do
+        sleep 10
+        rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+        cpu=$(awk '{print ($14 + $15) / 100}' /proc/$pid/stat)
+        requests=$(( $(wc -l < "$work/bench/run/nginx-$PORT/access.log") - before ))
+        printf 'soak t=%4ds rss %6d KB  cpu %6.1f s  requests %d\n' "$t" "$rss" "$cpu" "$requests"
+    done
+    kill -TERM $pid
+    wait $pid && echo "soak: daemon exited 0 on SIGTERM"
+fi
