@@ -222,6 +222,34 @@ final class FaultTests: XCTestCase {
         }
     }
 
+    func testShorterIntervalAppliesOnRestartButHintsSurviveIt() throws {
+        let server = try startServer()
+        try server.write("a.xml", goodFeed)
+        try server.write("b.xml", goodFeed.replacingOccurrences(of: "good.example", with: "other.example"))
+        try server.routes(["/b.xml": ["file": "b.xml", "headers": ["Cache-Control": "max-age=7200"]]])
+        func config(_ interval: String) throws -> Configuration {
+            let url = try writeConfig(folder, feeds: [("A", server.url("a.xml"), []), ("B", server.url("b.xml"), [])],
+                                      poll: "[poll]\ninterval = \"\(interval)\"\ntimeout = \"5s\"")
+            return try ConfigLoader().load(path: url.path)
+        }
+        let logger = JournalLogHandler.logger(level: "critical")
+        let first = try Aggregator(config: try config("1h"), logger: logger)
+        let start = Date()
+        _ = first.poll(first.activeFeeds())
+        first.close()
+        let restarted = try Aggregator(config: try config("10m"), logger: logger)
+        defer { restarted.close() }
+        let a = try XCTUnwrap(restarted.records[server.url("a.xml")]?.nextPollAt)
+        let b = try XCTUnwrap(restarted.records[server.url("b.xml")]?.nextPollAt)
+        XCTAssertEqual(a.timeIntervalSince(start), 600, accuracy: 30, "the shorter interval counts from the last poll")
+        XCTAssertEqual(b.timeIntervalSince(start), 600, accuracy: 30,
+                       "a feed planned by interval moves too, even when its hint was longer than the new interval")
+        // Hints are honoured again at the next poll: max-age=7200 raises B's 10 minutes to 2 hours.
+        _ = restarted.poll(restarted.activeFeeds())
+        let hinted = try XCTUnwrap(restarted.records[server.url("b.xml")]?.nextPollAt)
+        XCTAssertEqual(hinted.timeIntervalSince(Date()), 7200, accuracy: 400)
+    }
+
     func testBackoffDoublesAndCaps() {
         var planner = PollPlanner(poll: PollSettings())
         planner.jitter = { _ in 1 }

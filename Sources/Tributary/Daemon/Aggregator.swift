@@ -77,6 +77,16 @@ public final class Aggregator {
     private func syncFeeds() throws(StoreError) {
         let rows = try store.syncFeeds(config.feeds)
         records = Dictionary(uniqueKeysWithValues: rows.map { ($0.url, $0) })
+        // A shortened interval takes effect now (on reload or restart): the next poll is counted from
+        // the last one. Longer intervals and server hints wait for the next poll to be planned.
+        for feed in config.feeds {
+            guard let record = records[feed.url], record.failures == 0, !record.gone, let last = record.lastPollAt,
+                  let planned = record.plannedInterval, planner.interval(for: feed) < planned else { continue }
+            let next = last.addingTimeInterval(planner.interval(for: feed))
+            if let current = record.nextPollAt, current <= next { continue }
+            try store.reschedule(feedID: record.id, to: next)
+            records[feed.url]?.nextPollAt = next
+        }
     }
 
     /// Switches to a new configuration: added feeds become due at once, removed ones stop.
@@ -84,20 +94,10 @@ public final class Aggregator {
     public func apply(_ newConfig: Configuration) throws(StoreError) {
         let added = Set(newConfig.feeds.map(\.url)).subtracting(config.feeds.map(\.url))
         let removed = Set(config.feeds.map(\.url)).subtracting(newConfig.feeds.map(\.url))
-        let oldPlanner = planner
-        let oldFeeds = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         config = newConfig
         planner = PollPlanner(poll: newConfig.poll)
         outputsStale = true
         try syncFeeds()
-        // A changed interval takes effect now: the next poll is counted from the last one.
-        for feed in newConfig.feeds {
-            guard let old = oldFeeds[feed.url], oldPlanner.interval(for: old) != planner.interval(for: feed),
-                  let record = records[feed.url], record.failures == 0, !record.gone, let last = record.lastPollAt else { continue }
-            let next = last.addingTimeInterval(planner.interval(for: feed))
-            try store.reschedule(feedID: record.id, to: next)
-            records[feed.url]?.nextPollAt = next
-        }
         logger.info("config reloaded", metadata: ["feeds": "\(newConfig.feeds.count)", "added": "\(added.count)",
                                                   "removed": "\(removed.count)"])
     }
@@ -161,7 +161,8 @@ public final class Aggregator {
     private func handle(_ response: FetchResponse, feed: FeedSettings, record: FeedRecord, now: Date) -> FeedPollReport {
         var state = FeedPollState(polledAt: now, status: response.failure == nil ? response.status : nil, error: nil,
                                   etag: record.etag, lastModified: record.lastModified, failures: 0, nextPollAt: nil,
-                                  gone: false, redirectURL: record.redirectURL, redirectSeen: record.redirectSeen)
+                                  gone: false, redirectURL: record.redirectURL, redirectSeen: record.redirectSeen,
+                                  plannedInterval: planner.interval(for: feed))
         var parsed: ParsedFeed?
         let status = response.status
         func fail(_ message: String) {

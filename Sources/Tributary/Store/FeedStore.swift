@@ -17,6 +17,8 @@ public struct FeedRecord: Sendable, Equatable {
     public var gone: Bool
     public var redirectURL: String?
     public var redirectSeen: Int
+    /// The feed's interval when its next poll was planned (before server hints or backoff).
+    public var plannedInterval: TimeInterval?
 }
 
 /// The outcome of one poll, as persisted on the feed's row.
@@ -31,6 +33,22 @@ public struct FeedPollState: Sendable, Equatable {
     public var gone: Bool
     public var redirectURL: String?
     public var redirectSeen: Int
+    public var plannedInterval: TimeInterval?
+
+    public init(polledAt: Date, status: Int?, error: String?, etag: String?, lastModified: String?, failures: Int,
+                nextPollAt: Date?, gone: Bool, redirectURL: String?, redirectSeen: Int, plannedInterval: TimeInterval? = nil) {
+        self.polledAt = polledAt
+        self.status = status
+        self.error = error
+        self.etag = etag
+        self.lastModified = lastModified
+        self.failures = failures
+        self.nextPollAt = nextPollAt
+        self.gone = gone
+        self.redirectURL = redirectURL
+        self.redirectSeen = redirectSeen
+        self.plannedInterval = plannedInterval
+    }
 }
 
 /// How a poll's items were sorted out.
@@ -110,14 +128,15 @@ public final class FeedStore {
 
     private static let feedColumns = """
         id, url, name, title, site_link, etag, last_modified, last_poll_at, last_status, last_error, failures,
-        next_poll_at, gone, redirect_url, redirect_seen
+        next_poll_at, gone, redirect_url, redirect_seen, planned_interval
         """
 
     private func feedRecord(_ row: SQLRow) -> FeedRecord {
         FeedRecord(id: row.int64(0), url: row.text(1) ?? "", name: row.text(2) ?? "", title: row.text(3),
                    siteLink: row.text(4), etag: row.text(5), lastModified: row.text(6), lastPollAt: row.date(7),
                    lastStatus: row.optionalInt(8), lastError: row.text(9), failures: row.int(10),
-                   nextPollAt: row.date(11), gone: row.int(12) != 0, redirectURL: row.text(13), redirectSeen: row.int(14))
+                   nextPollAt: row.date(11), gone: row.int(12) != 0, redirectURL: row.text(13), redirectSeen: row.int(14),
+                   plannedInterval: row.isNull(15) ? nil : row.double(15))
     }
 
     /// Makes sure every configured feed has a row; returns the rows in configuration order.
@@ -201,11 +220,13 @@ public final class FeedStore {
             }
             try db.run("""
                 UPDATE feeds SET last_poll_at = ?, last_status = ?, last_error = ?, etag = ?, last_modified = ?,
-                failures = ?, next_poll_at = ?, gone = ?, redirect_url = ?, redirect_seen = ? WHERE id = ?
+                failures = ?, next_poll_at = ?, gone = ?, redirect_url = ?, redirect_seen = ?,
+                planned_interval = ? WHERE id = ?
                 """,
                 [SQLValue(state.polledAt), SQLValue(state.status), SQLValue(state.error), SQLValue(state.etag),
                  SQLValue(state.lastModified), .int(Int64(state.failures)), SQLValue(state.nextPollAt),
-                 .int(state.gone ? 1 : 0), SQLValue(state.redirectURL), .int(Int64(state.redirectSeen)), .int(feedID)])
+                 .int(state.gone ? 1 : 0), SQLValue(state.redirectURL), .int(Int64(state.redirectSeen)),
+                 SQLValue(state.plannedInterval), .int(feedID)])
             return counts
         }
     }

@@ -70,5 +70,9 @@ enum Schema {
             until REAL NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 4: the interval a feed's next poll was planned with, so a shorter configured one applies on start
+        """
+        ALTER TABLE feeds ADD COLUMN planned_interval REAL;
+        """,
     ]
 }
