@@ -92,6 +92,21 @@ final class IntegrationTests: XCTestCase {
         XCTAssertTrue(server.requests().allSatisfy { ($0["accept_encoding"] as? String)?.contains("gzip") == true })
     }
 
+    func testUnchangedBodyWithoutValidatorsIsNotParsedAgain() throws {
+        // A server that sends neither ETag nor Last-Modified: every poll is a full 200.
+        try server.routes(["/plain.xml": ["body": outletA(), "headers": ["Content-Type": "application/rss+xml"]]])
+        let config = try writeConfig(folder, feeds: [("Plain", server.url("plain.xml"), [])])
+        let first = try TributaryBinary.run(["poll", "--config", config.path])
+        XCTAssertTrue(first.stdout.contains("Plain: 200, 3 new"), first.stdout)
+        let second = try TributaryBinary.run(["poll", "--config", config.path])
+        XCTAssertTrue(second.stdout.contains("Plain: 200, 0 new, 0 updated, 0 duplicate, 0 unchanged"),
+                      "identical bytes are recognised before parsing: \(second.stdout)")
+        XCTAssertTrue(server.requests().allSatisfy { $0["if_none_match"] is NSNull || $0["if_none_match"] == nil })
+        try server.routes(["/plain.xml": ["body": outletA(firstTitle: "Edited"), "headers": ["Content-Type": "application/rss+xml"]]])
+        let third = try TributaryBinary.run(["poll", "--config", config.path])
+        XCTAssertTrue(third.stdout.contains("Plain: 200, 0 new, 1 updated, 0 duplicate, 2 unchanged"), third.stdout)
+    }
+
     func testEditedItemIsUpdatedInPlace() throws {
         try server.write("a.xml", outletA())
         let config = try writeConfig(folder, feeds: [("Outlet A", server.url("a.xml"), [])])

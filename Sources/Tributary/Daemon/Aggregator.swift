@@ -162,7 +162,7 @@ public final class Aggregator {
         var state = FeedPollState(polledAt: now, status: response.failure == nil ? response.status : nil, error: nil,
                                   etag: record.etag, lastModified: record.lastModified, failures: 0, nextPollAt: nil,
                                   gone: false, redirectURL: record.redirectURL, redirectSeen: record.redirectSeen,
-                                  plannedInterval: planner.interval(for: feed))
+                                  plannedInterval: planner.interval(for: feed), bodyHash: record.bodyHash)
         var parsed: ParsedFeed?
         let status = response.status
         func fail(_ message: String) {
@@ -180,6 +180,14 @@ public final class Aggregator {
             fail(failure.description)
         } else if status == 304 {
             state.nextPollAt = planner.nextAfterSuccess(feed: feed, now: now, headers: response.headers, refreshHint: nil)
+        } else if (200..<300).contains(status), ContentFingerprint.sha256Hex(response.body) == record.bodyHash {
+            // The same bytes as last time from a server that sends no validators: nothing to parse.
+            // The previous gap carries the publisher's ttl hint, which only the parsed body could tell.
+            state.etag = response.headers["etag"] ?? record.etag
+            state.lastModified = response.headers["last-modified"] ?? record.lastModified
+            var hint: TimeInterval?
+            if record.failures == 0, let last = record.lastPollAt, let next = record.nextPollAt { hint = next.timeIntervalSince(last) }
+            state.nextPollAt = planner.nextAfterSuccess(feed: feed, now: now, headers: response.headers, refreshHint: hint)
         } else if (200..<300).contains(status) {
             do {
                 let feedDocument = try parser.parse(response.body, baseURL: response.effectiveURL, httpCharset: response.charset)
@@ -187,6 +195,7 @@ public final class Aggregator {
                     fail("not a feed (no RSS, Atom or JSON Feed root element)")
                 } else {
                     parsed = feedDocument
+                    state.bodyHash = ContentFingerprint.sha256Hex(response.body)
                     state.etag = response.headers["etag"]
                     state.lastModified = response.headers["last-modified"]
                     state.nextPollAt = planner.nextAfterSuccess(feed: feed, now: now, headers: response.headers,

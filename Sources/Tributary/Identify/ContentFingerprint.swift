@@ -44,11 +44,17 @@ public enum ContentFingerprint {
     }
 
     public static func sha256Hex(_ text: String) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         var copy = text
-        copy.withUTF8 { buffer in
-            _ = SHA256(buffer.baseAddress, buffer.count, &digest)
-        }
+        return copy.withUTF8 { sha256Hex(UnsafeRawBufferPointer($0)) }
+    }
+
+    public static func sha256Hex(_ data: Data) -> String {
+        data.withUnsafeBytes { sha256Hex($0) }
+    }
+
+    static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        _ = SHA256(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &digest)
         let hex: [Character] = Array("0123456789abcdef")
         var out = ""
         out.reserveCapacity(64)

@@ -19,6 +19,8 @@ public struct FeedRecord: Sendable, Equatable {
     public var redirectSeen: Int
     /// The feed's interval when its next poll was planned (before server hints or backoff).
     public var plannedInterval: TimeInterval?
+    /// SHA-256 of the last body that was parsed and stored.
+    public var bodyHash: String?
 }
 
 /// The outcome of one poll, as persisted on the feed's row.
@@ -34,9 +36,11 @@ public struct FeedPollState: Sendable, Equatable {
     public var redirectURL: String?
     public var redirectSeen: Int
     public var plannedInterval: TimeInterval?
+    public var bodyHash: String?
 
     public init(polledAt: Date, status: Int?, error: String?, etag: String?, lastModified: String?, failures: Int,
-                nextPollAt: Date?, gone: Bool, redirectURL: String?, redirectSeen: Int, plannedInterval: TimeInterval? = nil) {
+                nextPollAt: Date?, gone: Bool, redirectURL: String?, redirectSeen: Int, plannedInterval: TimeInterval? = nil,
+                bodyHash: String? = nil) {
         self.polledAt = polledAt
         self.status = status
         self.error = error
@@ -48,6 +52,7 @@ public struct FeedPollState: Sendable, Equatable {
         self.redirectURL = redirectURL
         self.redirectSeen = redirectSeen
         self.plannedInterval = plannedInterval
+        self.bodyHash = bodyHash
     }
 }
 
@@ -128,7 +133,7 @@ public final class FeedStore {
 
     private static let feedColumns = """
         id, url, name, title, site_link, etag, last_modified, last_poll_at, last_status, last_error, failures,
-        next_poll_at, gone, redirect_url, redirect_seen, planned_interval
+        next_poll_at, gone, redirect_url, redirect_seen, planned_interval, body_hash
         """
 
     private func feedRecord(_ row: SQLRow) -> FeedRecord {
@@ -136,7 +141,7 @@ public final class FeedStore {
                    siteLink: row.text(4), etag: row.text(5), lastModified: row.text(6), lastPollAt: row.date(7),
                    lastStatus: row.optionalInt(8), lastError: row.text(9), failures: row.int(10),
                    nextPollAt: row.date(11), gone: row.int(12) != 0, redirectURL: row.text(13), redirectSeen: row.int(14),
-                   plannedInterval: row.isNull(15) ? nil : row.double(15))
+                   plannedInterval: row.isNull(15) ? nil : row.double(15), bodyHash: row.text(16))
     }
 
     /// Makes sure every configured feed has a row; returns the rows in configuration order.
@@ -221,12 +226,12 @@ public final class FeedStore {
             try db.run("""
                 UPDATE feeds SET last_poll_at = ?, last_status = ?, last_error = ?, etag = ?, last_modified = ?,
                 failures = ?, next_poll_at = ?, gone = ?, redirect_url = ?, redirect_seen = ?,
-                planned_interval = ? WHERE id = ?
+                planned_interval = ?, body_hash = ? WHERE id = ?
                 """,
                 [SQLValue(state.polledAt), SQLValue(state.status), SQLValue(state.error), SQLValue(state.etag),
                  SQLValue(state.lastModified), .int(Int64(state.failures)), SQLValue(state.nextPollAt),
                  .int(state.gone ? 1 : 0), SQLValue(state.redirectURL), .int(Int64(state.redirectSeen)),
-                 SQLValue(state.plannedInterval), .int(feedID)])
+                 SQLValue(state.plannedInterval), SQLValue(state.bodyHash), .int(feedID)])
             return counts
         }
     }

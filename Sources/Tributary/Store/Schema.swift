@@ -74,5 +74,9 @@ enum Schema {
         """
         ALTER TABLE feeds ADD COLUMN planned_interval REAL;
         """,
+        // 5: SHA-256 of the last body parsed, so servers without ETag/Last-Modified cost no parse either
+        """
+        ALTER TABLE feeds ADD COLUMN body_hash TEXT;
+        """,
     ]
 }
