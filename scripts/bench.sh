@@ -20,6 +20,8 @@ work="${BENCH_DIR:-/tmp/tributary-bench}"
 mkdir -p "$work"
 rm -rf "$work/bench" && cp -r ../shared/bench "$work/bench" && chmod -R u+w "$work/bench"
 corpus="$work/corpus-n$N"
+# An advanced corpus no longer matches its manifest's expected counts: start from a fresh one.
+[ -f "$corpus/advance_state.json" ] && rm -rf "$corpus"
 if [ ! -f "$corpus/manifest.json" ]; then
     python3 "$work/bench/gen_feeds.py" gen --out "$corpus" --n "$N" --k 50 --seed 42 >/dev/null
 fi
