@@ -154,6 +154,7 @@ final class FaultTests: XCTestCase {
         let withSibling = try writeConfig(folder, feeds: feeds + [("Busy sibling", busy.url("b.xml"), [])], poll: faultConfig)
         let again = try TributaryBinary.run(["poll", "--config", withSibling.path])
         XCTAssertTrue(again.stdout.contains("gone: skipped"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("Busy sibling: waiting: host asked to wait until"), again.stdout)
         XCTAssertFalse(main.requests().contains { $0["path"] as? String == "/gone.xml" && ($0["n"] as? Int) == 2 })
         XCTAssertFalse(busy.requests().contains { $0["path"] as? String == "/b.xml" }, "the held host was left alone")
         let sibling = try XCTUnwrap(status(withSibling)["Busy sibling"])

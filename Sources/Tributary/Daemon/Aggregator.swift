@@ -10,11 +10,14 @@ public struct FeedPollReport: Sendable {
     public var counts: IngestCounts
     public var elapsed: TimeInterval
     public var nextPollAt: Date?
+    /// Not attempted: the feed's host asked (Retry-After) to be left alone for now.
+    public var deferred = false
 
-    public var failed: Bool { error != nil }
+    public var failed: Bool { error != nil && !deferred }
 
     public var line: String {
         let ms = Int((elapsed * 1000).rounded())
+        if deferred, let error { return "\(name): waiting: \(error)" }
         if let error {
             return "\(name): failed: \(error) (\(ms) ms)"
         }
@@ -251,12 +254,16 @@ public final class Aggregator {
             state.error = "storage: \(error)"
             logger.error("storing poll failed", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
         }
-        let report = FeedPollReport(name: feed.name, url: feed.url, status: response.failure == nil ? status : nil,
+        var report = FeedPollReport(name: feed.name, url: feed.url, status: response.failure == nil ? status : nil,
                                     error: state.error, counts: counts, elapsed: response.elapsed,
                                     nextPollAt: state.nextPollAt)
+        if case .hostBackoff = response.failure { report.deferred = true }
         var metadata: Logger.Metadata = ["feed": "\(feed.name)", "status": "\(report.status.map(String.init) ?? "-")",
                                          "ms": "\(Int(response.elapsed * 1000))"]
-        if let error = state.error {
+        if report.deferred {
+            metadata["until"] = "\(state.nextPollAt.map(FeedDate.format) ?? "-")"
+            logger.info("poll deferred: host asked to wait", metadata: metadata)
+        } else if let error = state.error {
             metadata["error"] = "\(error)"
             metadata["failures"] = "\(state.failures)"
             logger.warning("poll failed", metadata: metadata)
