@@ -153,10 +153,7 @@ struct Parse: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            FileHandle.standardError.write(Data("tributary: cannot read \(file)\n".utf8))
-            throw ExitCode(1)
-        }
+        let data = try readInput(file)
         let feed: ParsedFeed
         do {
             feed = try FeedParser().parse(data, baseURL: base)
@@ -187,10 +184,7 @@ struct ImportOPML: ParsableCommand {
     var write = false
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            FileHandle.standardError.write(Data("tributary: cannot read \(file)\n".utf8))
-            throw ExitCode(1)
-        }
+        let data = try readInput(file)
         let imported: [FeedSettings]
         do { imported = try OPML.feeds(from: data) } catch {
             FileHandle.standardError.write(Data("\(file): \(error.message)\n".utf8))
@@ -254,6 +248,15 @@ struct Discover: ParsableCommand {
             throw ExitCode(1)
         }
     }
+}
+
+/// The bytes of an input file, or a one-line error and exit status 1.
+func readInput(_ path: String) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        FileHandle.standardError.write(Data("tributary: cannot read \(path)\n".utf8))
+        throw ExitCode(1)
+    }
+    return data
 }
 
 TributaryCommand.main()

@@ -90,7 +90,7 @@ final class FaultTests: XCTestCase {
             "/gone.xml": ["status": 410, "body": "gone"],
         ])
         try busy.routes(["*": ["status": 503, "headers": ["Retry-After": "120"], "body": "busy"]])
-        try limited.routes(["*": ["status": 429, "headers": ["Retry-After": formatHTTPDate(retryDate)], "body": "slow down"]])
+        try limited.routes(["*": ["status": 429, "headers": ["Retry-After": OPML.httpDate(retryDate)], "body": "slow down"]])
         let names = ["hang", "reset", "slow", "big", "chunked", "bomb", "e500", "loop", "file", "gopher", "gone", "missing"]
         var feeds = [("Good", main.url("good.xml"), [String]())]
         feeds += names.map { ($0, main.url("\($0).xml"), [String]()) }
@@ -268,12 +268,4 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(PollPlanner.retryAfter(["retry-after": "120"], now: now), 120)
         XCTAssertEqual(PollPlanner.retryAfter(["retry-after": "Thu, 01 Jan 1970 00:05:00 GMT"], now: now), 300)
     }
-}
-
-func formatHTTPDate(_ date: Date) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "GMT")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-    return formatter.string(from: date)
 }

@@ -34,7 +34,6 @@ public struct CycleReport: Sendable {
     public var totalItems = 0
 
     public var failed: Int { feeds.filter(\.failed).count }
-    public var changed: Bool { feeds.contains { $0.counts.changed } }
 
     public var summary: String {
         let new = feeds.reduce(0) { $0 + $1.counts.new }
@@ -110,17 +109,9 @@ public final class Aggregator {
         config.feeds.filter { records[$0.url].map { !$0.gone } ?? true }
     }
 
-    /// The configured feeds whose next poll time has come (never-polled feeds are due at once).
+    /// The active feeds whose next poll time has come (never-polled feeds are due at once).
     public func dueFeeds(now: Date) -> [FeedSettings] {
-        config.feeds.filter { feed in
-            guard let record = records[feed.url], !record.gone else { return false }
-            return (record.nextPollAt ?? .distantPast) <= now
-        }
-    }
-
-    /// The earliest next poll among configured feeds, to sleep until.
-    public func nextDue() -> Date? {
-        config.feeds.compactMap { records[$0.url] }.filter { !$0.gone }.map { $0.nextPollAt ?? .distantPast }.min()
+        activeFeeds().filter { (records[$0.url]?.nextPollAt ?? .distantPast) <= now }
     }
 
     /// Polls `feeds` concurrently, storing each as it completes, then rewrites outputs if anything changed.
@@ -168,6 +159,8 @@ public final class Aggregator {
                                   plannedInterval: planner.interval(for: feed), bodyHash: record.bodyHash)
         var parsed: ParsedFeed?
         let status = response.status
+        // Hashed once: compared with the last parsed body, and stored if this one is parsed.
+        let bodyHash = response.failure == nil && (200..<300).contains(status) ? ContentFingerprint.sha256Hex(response.body) : nil
         func fail(_ message: String) {
             state.error = message
             state.failures = record.failures + 1
@@ -183,7 +176,7 @@ public final class Aggregator {
             fail(failure.description)
         } else if status == 304 {
             state.nextPollAt = planner.nextAfterSuccess(feed: feed, now: now, headers: response.headers, refreshHint: nil)
-        } else if (200..<300).contains(status), ContentFingerprint.sha256Hex(response.body) == record.bodyHash {
+        } else if (200..<300).contains(status), bodyHash == record.bodyHash {
             // The same bytes as last time from a server that sends no validators: nothing to parse.
             // The previous gap carries the publisher's ttl hint, which only the parsed body could tell.
             state.etag = response.headers["etag"] ?? record.etag
@@ -198,7 +191,7 @@ public final class Aggregator {
                     fail("not a feed (no RSS, Atom or JSON Feed root element)")
                 } else {
                     parsed = feedDocument
-                    state.bodyHash = ContentFingerprint.sha256Hex(response.body)
+                    state.bodyHash = bodyHash
                     state.etag = response.headers["etag"]
                     state.lastModified = response.headers["last-modified"]
                     state.nextPollAt = planner.nextAfterSuccess(feed: feed, now: now, headers: response.headers,

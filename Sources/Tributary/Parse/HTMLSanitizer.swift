@@ -52,12 +52,20 @@ public enum HTMLSanitizer {
 
     /// Byte-level escaping: the markup characters are ASCII, so UTF-8 passes through untouched.
     private static func escape(_ text: String, quotes: Bool) -> String {
-        let utf8 = text.utf8
         guard text.containsByte(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }) else { return text }
         var out: [UInt8] = []
-        out.reserveCapacity(utf8.count + 32)
+        out.reserveCapacity(text.utf8.count + 32)
         var copy = text
-        copy.withUTF8 { bytes in
+        copy.withUTF8 { appendEscaped(UnsafeRawBufferPointer($0), quotes: quotes, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `bytes` with `&`, `<`, `>` (and `"` when `quotes`) escaped.
+    static func appendEscaped(_ bytes: UnsafeRawBufferPointer, quotes: Bool, to out: inout [UInt8]) {
+        guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }) else {
+            out.append(contentsOf: bytes)
+            return
+        }
         for byte in bytes {
             switch byte {
             case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B]) // &amp;
@@ -67,8 +75,6 @@ public enum HTMLSanitizer {
             default: out.append(byte)
             }
         }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether a URL may appear in output: relative, or with a scheme known to be inert.
@@ -152,22 +158,7 @@ private final class SanitizingSink: MarkupEventSink {
         guard droppedDepth == 0 else { return }
         // One access to `out` for the whole run: per-byte appends to a class property pay for
         // dynamic exclusivity checks each time.
-        Self.appendEscaped(bytes, to: &out)
-    }
-
-    private static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E }) else {
-            out.append(contentsOf: bytes)
-            return
-        }
-        for byte in bytes {
-            switch byte {
-            case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
-            case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
-            case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
-            default: out.append(byte)
-            }
-        }
+        HTMLSanitizer.appendEscaped(bytes, quotes: false, to: &out)
     }
 }
 

@@ -65,7 +65,6 @@ public struct IngestCounts: Sendable, Equatable {
     public var tombstoned = 0
 
     public init() {}
-    public var changed: Bool { new + updated > 0 }
 }
 
 /// An item ready to be written to an output, with the outlets that carried it.
