@@ -36,6 +36,15 @@ public enum HTMLSanitizer {
         if !html.containsByte(where: { $0 == 0x3C || $0 == 0x26 }) {
             return escapeText(html)
         }
+        var source = html
+        if let sanitized = source.withUTF8({ WellNestedFragment.sanitize($0, base: base) }) {
+            return String(decoding: sanitized, as: UTF8.self)
+        }
+        return sanitizeWithLibXML(html, base: base)
+    }
+
+    /// The general path: libxml2's HTML parser, for fragments `WellNestedFragment` does not take.
+    static func sanitizeWithLibXML(_ html: String, base: String?) -> String {
         let sink = SanitizingSink(base: base)
         guard HTMLFragmentStream.parse(html, into: sink) else { return escapeText(html) }
         return String(decoding: sink.out, as: UTF8.self)

@@ -313,6 +313,12 @@ enum HTMLDocumentReader {
 
 /// HTML 4's named character references, from libxml2's own table.
 enum HTMLEntities {
+    /// The name libxml2 knows for a code point, if any.
+    static func name(of value: UInt32) -> String? {
+        guard let entity = htmlEntityValueLookup(value), let name = entity.pointee.name else { return nil }
+        return String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
+    }
+
     static func codePoint(_ name: UnsafeBufferPointer<UInt8>) -> UInt32? {
         guard name.count < 32 else { return nil }
         var buffer = [UInt8](name)

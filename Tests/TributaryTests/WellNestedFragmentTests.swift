@@ -1,0 +1,164 @@
+import Foundation
+import XCTest
+@testable import Tributary
+
+/// Records an HTML event stream, to compare libxml2's structure with the fast path's assumptions.
+private final class EventRecorder: MarkupEventSink {
+    var events: [String] = []
+    func startElement(_ name: String, attributes: [(name: String, value: String)]) { events.append("+" + name) }
+    func endElement(_ name: String) { events.append("-" + name) }
+    func characters(_ bytes: UnsafeRawBufferPointer) { events.append("'" + String(decoding: bytes, as: UTF8.self)) }
+}
+
+/// The fast sanitizer must give libxml2's result byte for byte, or decline.
+final class WellNestedFragmentTests: XCTestCase {
+    private func fast(_ html: String, base: String? = nil) -> String? {
+        var copy = html
+        return copy.withUTF8 { WellNestedFragment.sanitize($0, base: base) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Compares both paths on `html`; returns whether the fast path took it.
+    @discardableResult
+    private func assertSame(_ html: String, base: String? = "http://example.org/a/b.html",
+                            file: StaticString = #filePath, line: UInt = #line) -> Bool {
+        guard let result = fast(html, base: base) else { return false }
+        let reference = HTMLSanitizer.sanitizeWithLibXML(html, base: base)
+        XCTAssertEqual(result, reference, "fragment: \(html.debugDescription)", file: file, line: line)
+        return true
+    }
+
+    func testAutoCloseTableMatchesLibXML() {
+        // The table was measured from libxml2; measure again so an upgrade that changes it fails here.
+        let names = WellNestedFragment.elements
+        for outer in names where !HTMLSanitizer.voidElements.contains(outer) {
+            var closers: [String] = []
+            for inner in names {
+                let void = HTMLSanitizer.voidElements.contains(inner)
+                let recorder = EventRecorder()
+                HTMLFragmentStream.parse("<\(outer)>" + (void ? "<\(inner)>" : "<\(inner)>x</\(inner)>") + "</\(outer)>", into: recorder)
+                let nested = ["+div", "+\(outer)", "+\(inner)"] + (void ? [] : ["'x"]) + ["-\(inner)", "-\(outer)", "-div"]
+                if recorder.events != nested { closers.append(inner) }
+            }
+            XCTAssertEqual(closers.joined(separator: " "), WellNestedFragment.closedBy[outer] ?? "", "elements closing <\(outer)>")
+        }
+    }
+
+    func testTypicalBodiesTakeTheFastPath() {
+        let bodies = [
+            "<p>Plain <em>text</em> &amp; <a href=\"/story?id=1&amp;x=2\" title=\"A &quot;quote&quot;\">link</a>.</p>\n<p>Two</p>",
+            "<figure><img src=\"img/1.jpg\" alt=\"x\" width=\"800\" height=\"450\"/><figcaption>Caption</figcaption></figure>",
+            "<blockquote><p>Quoted &mdash; text &#8217;s &#x2019; &nbsp;end</p></blockquote><h2>Head</h2><ul><li>a</li><li>b</li></ul>",
+            "<P CLASS='x' Style=\"color:red\" onclick=\"evil()\">Upper</P><BR><br/><hr>",
+            "Text first, then <strong>bold</strong> and AT&T, &unknown; &AMP; &amp.x; 1 &lt; 2 &gt; 0 > -1",
+            "<!-- wp:paragraph --><p>WordPress</p><!-- /wp:paragraph -->",
+            "<a href=\"javascript:alert(1)\">x</a><a href=\" java\tscript:alert(1)\">y</a><img src=\"data:text/html,x\">",
+            "<table><tbody><tr><td>1</td><th scope=\"row\">2</th></tr></tbody></table>",
+            "<p>Unclosed <b>bold",
+            "  <p>lead and trail whitespace</p>\n\n",
+            "<a href=\"a\" href=\"b\" title=\"t\" title=\"u\">dup</a>",
+            "<img alt=\"\" src=\"\">Ünïcödé 中文 اردو",
+            "<pre>\ncode\n</pre><dl><dt>t</dt><dd>d</dd></dl>",
+        ]
+        for body in bodies {
+            XCTAssertTrue(assertSame(body), "fast path declined: \(body.debugDescription)")
+        }
+    }
+
+    func testUnusualMarkupGoesToLibXML() {
+        for body in [
+            "<script>alert(1)</script><p>x</p>", "<p>a<p>b", "<b><p>x</p></b>", "<p>x</div>", "<div>x</p>",
+            "<img src=x>", "<input disabled>", "<iframe src=\"http://x\"></iframe>", "<o:p></o:p>", "a < b",
+            "<p>a\u{01}b</p>", "a\u{FFFE}b", "<p title=\"\u{FFFF}\">x</p>", "<p>\r\n</p>", "<span/>", "<br></br>", "<!-- a -- b -->", "<!--->", "&#0;", "&#x110000;",
+            "&#65", "<a title=\"x\"href=\"y\">z</a>", "<![CDATA[x]]>", "<?php x ?>", "<p>x</p></div><p>y</p>",
+        ] {
+            XCTAssertNil(fast(body), "fast path took \(body.debugDescription)")
+        }
+    }
+
+    func testEdgeCasesAgreeWhenTaken() {
+        for body in [
+            "&#128;&#x9F;&#13;x", "\u{7F}x\u{80}y", "\u{EFFF}\u{FFFD}", "<p title=\"\u{FFFD}\">x</p>", "&nbsp", "x &amp y", "&#x41;&#X42;&#067;", "<p>x</p>\t<p>y</p>",
+            "<a href=\"  /rel  \">r</a>", "<a href=\"#frag\">f</a>", "<a href=\"?q=1\">q</a>", "<img src=\"//cdn.example/x.png\">",
+            "<p lang=\"en\" dir=\"rtl\">x</p>", "<ol start=\"3\" reversed=\"reversed\"><li>x</li></ol>", "<td>cell</td>", "<li>item</li>",
+            "<caption>c</caption>", "<a name=\"x\">anchor</a>", "<time datetime=\"2024-01-01\">t</time>", "<q cite=\"/src\">q</q>",
+            "<p\n class=\"a\"\n>multi-line tag</p>", "<p title='single &apos; quotes'>s</p>", "<p title=\"&lt;b&gt;\">t</p>",
+        ] {
+            assertSame(body)
+        }
+    }
+
+    /// Random fragments from a vocabulary of tokens both paths must agree on whenever the fast one takes them.
+    func testRandomFragmentsAgree() {
+        let tokens = [
+            "<p>", "</p>", "<b>", "</b>", "<em>", "</em>", "<a href=\"/x?a=1&amp;b=2\">", "</a>", "<div>", "</div>", "<ul>", "</ul>",
+            "<li>", "</li>", "<br>", "<br/>", "<img src=\"i.png\" alt=\"a\">", "<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>",
+            "<h2>", "</h2>", "<blockquote>", "</blockquote>", "<figure>", "</figure>", "<span title=\"t\">", "</span>", "<pre>",
+            "</pre>", "<!-- c -->", "text", " ", "\n", "&amp;", "&nbsp;", "&#8217;", "&", "AT&T", ">", "é", "<dl>", "<dt>", "<dd>",
+            "</dl>", "<i>", "</i>", "<small>", "</small>", "<center>", "</center>", "<font>", "</font>", "<hr>", "<code>", "</code>",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        var taken = 0
+        for _ in 0..<4000 {
+            let count = Int.random(in: 1...12, using: &generator)
+            let body = (0..<count).map { _ in tokens.randomElement(using: &generator)! }.joined()
+            if assertSame(body) { taken += 1 }
+        }
+        XCTAssertGreaterThan(taken, 400, "the fast path should take a good share of random fragments")
+    }
+
+    /// Every HTML-looking text of the conformance corpus and of a small synthetic corpus from ../shared/bench.
+    func testCorpusBodiesAgree() throws {
+        var texts: [(String, String?)] = []
+        var bodies: [String] = []
+        func collect(_ element: MarkupElement) {
+            if ["description", "encoded", "content", "summary"].contains(element.name) { bodies.append(element.text) }
+            let markup = element.markup
+            if markup.contains("<") || markup.contains("&") { texts.append((markup, element.base)) }
+            for child in element.elements { collect(child) }
+        }
+        let corpus = packageRoot.appendingPathComponent("../shared/conformance/corpus").standardizedFileURL
+        let folder = try makeTemporaryFolder(self)
+        let generator = packageRoot.appendingPathComponent("../shared/bench/gen_feeds.py").standardizedFileURL
+        var files: [URL] = []
+        if FileManager.default.fileExists(atPath: generator.path) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", generator.path, "gen", "--out", folder.path, "--n", "30", "--k", "20", "--seed", "7"]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            files += (FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? [])
+                .filter { $0.pathExtension == "rss" || $0.pathExtension == "atom" }
+        }
+        let synthetic = files.count
+        files += (FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? [])
+            .filter { !$0.path.contains("/expected/") && ["xml", "rss", "atom", "rdf"].contains($0.pathExtension) }
+        guard files.count > synthetic + 100 else { throw XCTSkip("no conformance corpus in ../shared") }
+        for file in files {
+            let data = try Data(contentsOf: file)
+            let root = data.withUnsafeBytes { XMLDocumentReader.parse($0, encoding: nil, base: "http://example.org/feed/") }
+            if let root { collect(root) }
+        }
+        var taken = 0
+        var syntheticTaken = 0
+        for (index, (text, base)) in texts.enumerated() where assertSame(text, base: base) {
+            taken += 1
+            _ = index
+        }
+        // The synthetic corpus is what news sites publish: its bodies should nearly all take the fast path.
+        var syntheticTexts = 0
+        bodies.removeAll()
+        for file in files.prefix(synthetic) {
+            let data = try Data(contentsOf: file)
+            if let root = data.withUnsafeBytes({ XMLDocumentReader.parse($0, encoding: nil, base: nil) }) { collect(root) }
+        }
+        for text in bodies where text.contains("<") {
+            syntheticTexts += 1
+            if fast(text) != nil { syntheticTaken += 1 }
+        }
+        XCTAssertGreaterThan(taken, 1000)
+        if synthetic > 0 {
+            XCTAssertGreaterThan(Double(syntheticTaken), 0.95 * Double(syntheticTexts), "synthetic bodies on the fast path")
+        }
+    }
+}
