@@ -37,18 +37,22 @@ enum EntityRepair {
         }
         func skip(to terminator: StaticString, from index: Int) -> Int {
             let count = terminator.utf8CodeUnitCount
+            let first = terminator.utf8Start[0]
             var j = index
-            while j + count <= n {
+            while true {
+                j = ByteScan.firstIndex(of: first, or: first, in: bytes, from: j)
+                guard j + count <= n else { return n }
                 if hasPrefix(terminator, at: j) { return j + count }
                 j += 1
             }
-            return n
         }
         func isNameStart(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c >= 0x80 }
         func isNameChar(_ c: UInt8) -> Bool { isNameStart(c) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x2E || c == 0x3A }
         let amp: [UInt8] = Array("&amp;".utf8)
 
         while i < n {
+            i = ByteScan.firstIndex(of: UInt8(ascii: "<"), or: UInt8(ascii: "&"), in: bytes, from: i)
+            guard i < n else { break }
             let c = bytes[i]
             if c == UInt8(ascii: "<") {
                 if hasPrefix("<![CDATA[", at: i) { i = skip(to: "]]>", from: i + 9); continue }
@@ -107,13 +111,14 @@ enum EntityRepair {
     private static func declaredEntities(_ bytes: UnsafeRawBufferPointer) -> Set<[UInt8]> {
         var names: Set<[UInt8]> = []
         let marker = Array("<!ENTITY".utf8)
-        let limit = bytes.count - marker.count
-        guard limit > 0 else { return names }
+        // Internal subsets come before the root element: the scan ends at the first start tag.
         var i = 0
-        // Internal subsets come before the root element; looking at the head is enough.
-        let end = min(limit, 1 << 20)
-        while i < end {
-            if bytes[i] == marker[0] && bytes[(i)..<(i + marker.count)].elementsEqual(marker) {
+        while true {
+            i = ByteScan.firstIndex(of: 0x3C, or: 0x3C, in: bytes, from: i)
+            guard i + marker.count < bytes.count else { return names }
+            let next = bytes[i + 1]
+            if next != 0x21 && next != 0x3F { return names } // not <! or <?: the root element
+            if bytes[i..<(i + marker.count)].elementsEqual(marker) {
                 var j = i + marker.count
                 while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x25 { j += 1 }
                 let start = j
@@ -124,6 +129,5 @@ enum EntityRepair {
                 i += 1
             }
         }
-        return names
     }
 }

@@ -64,7 +64,7 @@ public struct FeedParser: Sendable {
         let n = bytes.count
         while i < n {
             let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 { i = ByteScan.firstNonASCII(in: bytes, from: i); continue }
             let length: Int
             var minimum: UInt32
             var scalar: UInt32

@@ -71,15 +71,52 @@ enum XMLDocumentReader {
     /// Longest replacement text taken from an entity declared in the document's own DTD.
     static let maxEntityText = 4096
 
-    /// Parses `bytes`; `encoding` overrides the document's own declaration when given.
-    /// `repairMojibake`: the document is UTF-8, so text that is UTF-8 read as Latin-1 can be undone.
-    static func parse(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool = false) -> MarkupElement? {
-        guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return nil }
-        // No NOENT (entity substitution, the XXE vector), no DTDLOAD, no network; recover like feedparser's loose mode.
+    /// The options both readers use. No NOENT (entity substitution, the XXE vector), no DTDLOAD, no
+    /// network; recover like feedparser's loose mode. An explicit encoding wins over the declaration.
+    private static func options(encoding: String?) -> Int32 {
         var options = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
-        // An explicit encoding wins over the document's declaration (which is wrong or unknown then).
         if encoding != nil { options |= Int32(XML_PARSE_IGNORE_ENC.rawValue) }
+        return options
+    }
+
+    /// Parses `bytes`; `encoding` overrides the document's own declaration when given.
+    /// `repairMojibake`: the document is UTF-8, so text that is UTF-8 read as Latin-1 can be undone.
+    ///
+    /// The tree is built straight from libxml2's SAX2 events. A document that declares entities of its
+    /// own goes through libxml2's tree instead (`parseTree`), which keeps their references apart.
+    static func parse(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool = false) -> MarkupElement? {
+        if let root = parseStreaming(bytes, encoding: encoding, base: base, repairMojibake: repairMojibake) { return root }
+        return parseTree(bytes, encoding: encoding, base: base, repairMojibake: repairMojibake)
+    }
+
+    /// The tree from SAX2 events; `.none` when the document declares entities.
+    static func parseStreaming(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool) -> MarkupElement?? {
+        guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return .some(nil) }
+        guard let ctxt = xmlCreateMemoryParserCtxt(start.assumingMemoryBound(to: CChar.self), Int32(bytes.count)) else { return .some(nil) }
+        defer { xmlFreeParserCtxt(ctxt) }
+        let builder = TreeBuilder(context: ctxt, base: base, repair: repairMojibake)
+        var handler = TreeBuilder.makeHandler()
+        return withExtendedLifetime(builder) {
+            withUnsafeMutablePointer(to: &handler) { h -> MarkupElement?? in
+                let saved = ctxt.pointee.sax
+                ctxt.pointee.sax = h
+                ctxt.pointee.userData = UnsafeMutableRawPointer(ctxt)
+                ctxt.pointee._private = Unmanaged.passUnretained(builder).toOpaque()
+                xmlCtxtUseOptions(ctxt, options(encoding: encoding))
+                if let encoding, let handler = xmlFindCharEncodingHandler(encoding) { xmlSwitchToEncoding(ctxt, handler) }
+                xmlParseDocument(ctxt)
+                ctxt.pointee.sax = saved
+                if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc); ctxt.pointee.myDoc = nil }
+                return builder.declaresEntities ? .none : .some(builder.finish())
+            }
+        }
+    }
+
+    /// Parses through libxml2's own tree, for documents that declare entities.
+    static func parseTree(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool = false) -> MarkupElement? {
+        guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return nil }
+        let options = options(encoding: encoding)
         let doc: xmlDocPtr? = if let encoding {
             encoding.withCString { xmlReadMemory(start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, $0, options) }
         } else {
@@ -96,16 +133,36 @@ enum XMLDocumentReader {
     static func repairDoubleEncoding(_ text: String) -> String {
         var copy = text
         return copy.withUTF8 { buffer -> String in
-            var sawHigh = false
-            var i = 0
+            let raw = UnsafeRawBufferPointer(buffer)
+            // Check first, without allocating: the bytes the repair would give must be UTF-8.
+            var i = ByteScan.firstNonASCII(in: raw, from: 0)
+            guard i < buffer.count else { return text }
+            var continuations = 0
             while i < buffer.count {
                 let b = buffer[i]
-                if b < 0x80 { i += 1; continue }
-                guard (b == 0xC2 || b == 0xC3), i + 1 < buffer.count else { return text }
-                sawHigh = true
-                i += 2
+                let v: UInt8
+                if b < 0x80 {
+                    v = b
+                    i += 1
+                } else {
+                    guard b == 0xC2 || b == 0xC3, i + 1 < buffer.count else { return text }
+                    v = b == 0xC2 ? buffer[i + 1] : buffer[i + 1] &+ 0x40
+                    i += 2
+                }
+                if continuations > 0 {
+                    guard v & 0xC0 == 0x80 else { return text }
+                    continuations -= 1
+                } else {
+                    switch v {
+                    case 0x00..<0x80: i = ByteScan.firstNonASCII(in: raw, from: i)
+                    case 0xC2...0xDF: continuations = 1
+                    case 0xE0...0xEF: continuations = 2
+                    case 0xF0...0xF4: continuations = 3
+                    default: return text
+                    }
+                }
             }
-            guard sawHigh else { return text }
+            guard continuations == 0 else { return text }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(buffer.count)
             i = 0
@@ -199,6 +256,136 @@ enum XMLDocumentReader {
             }
         }
         return ""
+    }
+}
+
+/// Builds the Swift tree from libxml2's SAX2 events, the same tree `convert` makes from libxml2's.
+private final class TreeBuilder {
+    /// Events from any other context (libxml2 checks entity content in a nested one) are not ours.
+    let context: xmlParserCtxtPtr
+    let base: String?
+    let repair: Bool
+    var root: MarkupElement?
+    var stack: [MarkupElement] = []
+    /// Text of the innermost open element since its last child element.
+    var pending: [UInt8] = []
+    /// Set when the document declares an entity: then libxml2's tree is used instead.
+    var declaresEntities = false
+    /// Names and namespace URIs come interned in libxml2's dictionary: one Swift string each.
+    var names: [UnsafeRawPointer: String] = [:]
+
+    init(context: xmlParserCtxtPtr, base: String?, repair: Bool) {
+        self.context = context
+        self.base = base
+        self.repair = repair
+        pending.reserveCapacity(4096)
+    }
+
+    static func of(_ ctx: UnsafeMutableRawPointer?) -> TreeBuilder? {
+        guard let ctx else { return nil }
+        let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
+        guard let owner = ctxt.pointee._private else { return nil }
+        let builder = Unmanaged<TreeBuilder>.fromOpaque(owner).takeUnretainedValue()
+        return builder.context == ctxt ? builder : nil
+    }
+
+    func name(_ p: UnsafePointer<xmlChar>?) -> String? {
+        guard let p else { return nil }
+        if let known = names[UnsafeRawPointer(p)] { return known }
+        let made = String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
+        names[UnsafeRawPointer(p)] = made
+        return made
+    }
+
+    func text(_ bytes: [UInt8]) -> String {
+        let s = String(decoding: bytes, as: UTF8.self)
+        return repair ? XMLDocumentReader.repairDoubleEncoding(s) : s
+    }
+
+    func flush() {
+        guard !pending.isEmpty, let top = stack.last else { pending.removeAll(keepingCapacity: true); return }
+        top.children.append(.text(text(pending)))
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    func start(localname: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
+               count: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        flush()
+        var list: [(name: String, namespace: String?, value: String)] = []
+        let parentBase = stack.last?.base ?? (root == nil ? base : nil)
+        var elementBase = parentBase
+        if let attributes, count > 0 {
+            list.reserveCapacity(count)
+            var value: [UInt8] = []
+            for k in 0..<count {
+                let a = attributes + 5 * k
+                let aName = name(a[0]) ?? ""
+                let aNamespace = name(a[2])
+                value.removeAll(keepingCapacity: true)
+                if let from = a[3], let to = a[4] {
+                    // With entities left unsubstituted, libxml2 hands `&` in values over as `&#38;`.
+                    var p = from
+                    while p < to {
+                        if p.pointee == 0x26, to - p >= 5, p[1] == 0x23, p[2] == 0x33, p[3] == 0x38, p[4] == 0x3B {
+                            value.append(0x26)
+                            p += 5
+                        } else {
+                            value.append(p.pointee)
+                            p += 1
+                        }
+                    }
+                }
+                var v = String(decoding: value, as: UTF8.self)
+                if aNamespace == xmlNamespaceURI && aName == "base" {
+                    elementBase = URIResolver.resolve(v.trimmed, against: parentBase)
+                }
+                if repair { v = XMLDocumentReader.repairDoubleEncoding(v) }
+                list.append((aName, aNamespace, v))
+            }
+        }
+        let element = MarkupElement(name: name(localname) ?? "", namespace: name(uri), prefix: name(prefix),
+                                    attributes: list, base: elementBase)
+        if let parent = stack.last { parent.children.append(.element(element)) } else if root == nil { root = element }
+        stack.append(element)
+    }
+
+    func end() {
+        flush()
+        _ = stack.popLast()
+    }
+
+    func finish() -> MarkupElement? {
+        // A truncated document leaves elements open: what they hold so far counts, as in libxml2's tree.
+        flush()
+        return root
+    }
+
+    /// The callbacks, built per parse (a struct of C function pointers; cheap).
+    static func makeHandler() -> xmlSAXHandler {
+        var h = xmlSAXHandler()
+        xmlSAXVersion(&h, 2)
+        h.startElement = nil
+        h.endElement = nil
+        h.comment = nil
+        h.processingInstruction = nil
+        h.startElementNs = { ctx, localname, prefix, uri, _, _, count, _, attributes in
+            TreeBuilder.of(ctx)?.start(localname: localname, prefix: prefix, uri: uri, count: Int(count), attributes: attributes)
+        }
+        h.endElementNs = { ctx, _, _, _ in TreeBuilder.of(ctx)?.end() }
+        h.characters = { ctx, bytes, count in
+            guard let builder = TreeBuilder.of(ctx), let bytes, count > 0 else { return }
+            builder.pending.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
+        }
+        h.ignorableWhitespace = h.characters
+        h.cdataBlock = h.characters
+        h.entityDecl = { ctx, _, _, _, _, _ in
+            guard let builder = TreeBuilder.of(ctx) else { return }
+            builder.declaresEntities = true
+            xmlStopParser(builder.context)
+        }
+        // Only entities the document declares come here, and those stop the parse above.
+        h.reference = nil
+        return h
     }
 }
 
