@@ -52,7 +52,10 @@ final class XMLReaderEquivalenceTests: XCTestCase {
             if let repaired = data.withUnsafeBytes({ EntityRepair.repair($0) }) {
                 assertSameTree(repaired, repair: true, name: file.lastPathComponent + " (repaired)")
             }
-            assertSameTree(data, encoding: "windows-1252", repair: false, name: file.lastPathComponent + " (windows-1252)")
+            // FeedParser never overrides the encoding of a document with a byte order mark.
+            if !data.starts(with: [0xEF, 0xBB, 0xBF]) && !data.starts(with: [0xFF, 0xFE]) && !data.starts(with: [0xFE, 0xFF]) {
+                assertSameTree(data, encoding: "windows-1252", repair: false, name: file.lastPathComponent + " (windows-1252)")
+            }
         }
         XCTAssertGreaterThan(streamed, files.count * 9 / 10, "documents the streaming reader took")
     }
@@ -68,11 +71,13 @@ final class XMLReaderEquivalenceTests: XCTestCase {
             "<!DOCTYPE rss PUBLIC '-//Netscape Communications//DTD RSS 0.91//EN' 'http://my.netscape.com/publish/formats/rss-0.91.dtd'><rss version='0.91'><channel><title>x</title></channel></rss>",
             "<rss><!-- comment --><?pi x?><t>a<!-- c -->b</t></rss>",
             "<rss>\r\n<t a='1\r\n2'>x\r\ny\rz</t></rss>",
+            "<rss><t><![CDATA[a\r\nb\rc\n\rd]]></t><u><![CDATA[]]></u></rss>",
             "<r><t>CafÃ© Ã©tÃ©</t><u v='CafÃ©'/></r>",
         ]
         for (index, document) in documents.enumerated() {
             let taken = assertSameTree(Data(document.utf8), repair: true, name: "document \(index)")
-            XCTAssertEqual(taken, !document.contains("<!ENTITY"), "document \(index)")
+            // Broken documents and those declaring entities go to libxml2's recovering tree parser.
+            XCTAssertEqual(taken, !document.contains("<!ENTITY") && !document.contains("<unclosed>") && !document.contains("<a>1</b>"), "document \(index)")
         }
     }
 }

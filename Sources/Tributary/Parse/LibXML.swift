@@ -83,33 +83,34 @@ enum XMLDocumentReader {
     /// Parses `bytes`; `encoding` overrides the document's own declaration when given.
     /// `repairMojibake`: the document is UTF-8, so text that is UTF-8 read as Latin-1 can be undone.
     ///
-    /// The tree is built straight from libxml2's SAX2 events. A document that declares entities of its
-    /// own goes through libxml2's tree instead (`parseTree`), which keeps their references apart.
+    /// Well-formed documents are read by libxml2's push parser, building the tree straight from its SAX2
+    /// events. Broken documents, and those that declare entities of their own, go through libxml2's
+    /// recovering pull parser and its tree (`parseTree`), whose repairs the conformance corpus measures.
     static func parse(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool = false) -> MarkupElement? {
         if let root = parseStreaming(bytes, encoding: encoding, base: base, repairMojibake: repairMojibake) { return root }
         return parseTree(bytes, encoding: encoding, base: base, repairMojibake: repairMojibake)
     }
 
-    /// The tree from SAX2 events; `.none` when the document declares entities.
+    /// The tree from the push parser's SAX2 events; `.none` when the document is not well-formed or
+    /// declares entities.
     static func parseStreaming(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool) -> MarkupElement?? {
         guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return .some(nil) }
-        guard let ctxt = xmlCreateMemoryParserCtxt(start.assumingMemoryBound(to: CChar.self), Int32(bytes.count)) else { return .some(nil) }
+        // The push parser hands a CDATA section over whole; the pull parser copies it a character at a
+        // time, which was the larger part of reading a feed. The document goes in as one chunk.
+        var handler = TreeBuilder.makeHandler()
+        let head = min(4, bytes.count)
+        guard let ctxt = xmlCreatePushParserCtxt(&handler, nil, start.assumingMemoryBound(to: CChar.self), Int32(head), nil) else { return .some(nil) }
         defer { xmlFreeParserCtxt(ctxt) }
         let builder = TreeBuilder(context: ctxt, base: base, repair: repairMojibake)
-        var handler = TreeBuilder.makeHandler()
-        return withExtendedLifetime(builder) {
-            withUnsafeMutablePointer(to: &handler) { h -> MarkupElement?? in
-                let saved = ctxt.pointee.sax
-                ctxt.pointee.sax = h
-                ctxt.pointee.userData = UnsafeMutableRawPointer(ctxt)
-                ctxt.pointee._private = Unmanaged.passUnretained(builder).toOpaque()
-                xmlCtxtUseOptions(ctxt, options(encoding: encoding))
-                if let encoding, let handler = xmlFindCharEncodingHandler(encoding) { xmlSwitchToEncoding(ctxt, handler) }
-                xmlParseDocument(ctxt)
-                ctxt.pointee.sax = saved
-                if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc); ctxt.pointee.myDoc = nil }
-                return builder.declaresEntities ? .none : .some(builder.finish())
-            }
+        return withExtendedLifetime(builder) { () -> MarkupElement?? in
+            ctxt.pointee._private = Unmanaged.passUnretained(builder).toOpaque()
+            // CDATA stays a callback of its own here: the push parser leaves its line ends to us.
+            xmlCtxtUseOptions(ctxt, options(encoding: encoding) & ~Int32(XML_PARSE_NOCDATA.rawValue | XML_PARSE_RECOVER.rawValue))
+            if let encoding, let handler = xmlFindCharEncodingHandler(encoding) { xmlSwitchToEncoding(ctxt, handler) }
+            xmlParseChunk(ctxt, (start + head).assumingMemoryBound(to: CChar.self), Int32(bytes.count - head), 1)
+            if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc); ctxt.pointee.myDoc = nil }
+            guard ctxt.pointee.wellFormed != 0, !builder.declaresEntities else { return .none }
+            return .some(builder.finish())
         }
     }
 
@@ -377,7 +378,28 @@ private final class TreeBuilder {
             builder.pending.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
         }
         h.ignorableWhitespace = h.characters
-        h.cdataBlock = h.characters
+        h.cdataBlock = { ctx, bytes, count in
+            guard let builder = TreeBuilder.of(ctx), let bytes, count > 0 else { return }
+            // XML reads CR LF and lone CR as LF; the pull parser does so inside CDATA, the push parser not.
+            let raw = UnsafeRawBufferPointer(start: bytes, count: Int(count))
+            guard ByteScan.firstIndex(of: 0x0D, or: 0x0D, in: raw, from: 0) < raw.count else {
+                builder.pending.append(contentsOf: raw)
+                return
+            }
+            var normalized: [UInt8] = []
+            normalized.reserveCapacity(raw.count)
+            var i = 0
+            while i < raw.count {
+                if raw[i] == 0x0D {
+                    normalized.append(0x0A)
+                    if i + 1 < raw.count, raw[i + 1] == 0x0A { i += 1 }
+                } else {
+                    normalized.append(raw[i])
+                }
+                i += 1
+            }
+            builder.pending.append(contentsOf: normalized)
+        }
         h.entityDecl = { ctx, _, _, _, _, _ in
             guard let builder = TreeBuilder.of(ctx) else { return }
             builder.declaresEntities = true
