@@ -41,7 +41,7 @@ enum AtomAdapter {
 
     /// The link's `href`, or its text in old feeds that wrote the address as content.
     static func href(_ link: MarkupElement) -> String? {
-        if let href = link.attribute("href"), !href.trimmed.isEmpty { return href }
+        if let href = link.attribute("href"), !href.isBlank { return href }
         return link.value
     }
 

@@ -8,8 +8,17 @@ import Foundation
 /// ampersands become `&amp;`. CDATA sections and comments are left alone, as are entities the
 /// document declares itself.
 enum EntityRepair {
-    private static let xmlNames: Set<[UInt8]> = [Array("amp".utf8), Array("lt".utf8), Array("gt".utf8),
-                                                 Array("quot".utf8), Array("apos".utf8)]
+    /// Whether `bytes[from..<to]` is one of XML's five names (escaped HTML is full of them).
+    private static func isXMLName(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int) -> Bool {
+        switch to - from {
+        case 2: return (bytes[from] == 0x6C || bytes[from] == 0x67) && bytes[from + 1] == 0x74 // lt, gt
+        case 3: return bytes[from] == 0x61 && bytes[from + 1] == 0x6D && bytes[from + 2] == 0x70 // amp
+        case 4:
+            return (bytes[from] == 0x71 && bytes[from + 1] == 0x75 && bytes[from + 2] == 0x6F && bytes[from + 3] == 0x74) // quot
+                || (bytes[from] == 0x61 && bytes[from + 1] == 0x70 && bytes[from + 2] == 0x6F && bytes[from + 3] == 0x73) // apos
+        default: return false
+        }
+    }
 
     /// The repaired document, or nil when it needs no repair (or is not in an ASCII-compatible encoding).
     static func repair(_ bytes: UnsafeRawBufferPointer) -> Data? {
@@ -87,8 +96,9 @@ enum EntityRepair {
                 i += 1
                 continue
             }
+            if isXMLName(bytes, from: i + 1, to: j) { i = j + 1; continue }
             let name = Array(bytes[(i + 1)..<j])
-            if xmlNames.contains(name) || declared.contains(name) { i = j + 1; continue }
+            if declared.contains(name) { i = j + 1; continue }
             let code = name.withUnsafeBufferPointer { HTMLEntities.codePoint($0) }
             if let code {
                 emit(upTo: i, replacement: Array("&#\(code);".utf8))
@@ -105,6 +115,20 @@ enum EntityRepair {
         guard var result = out else { return nil }
         result.append(contentsOf: bytes[copied..<n])
         return Data(result)
+    }
+
+    /// Whether a `<!DOCTYPE` comes before the root element.
+    static func hasDocumentType(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let marker = Array("<!DOCTYPE".utf8)
+        var i = 0
+        while true {
+            i = ByteScan.firstIndex(of: 0x3C, or: 0x3C, in: bytes, from: i)
+            guard i + marker.count < bytes.count else { return false }
+            let next = bytes[i + 1]
+            if next != 0x21 && next != 0x3F { return false } // not <! or <?: the root element
+            if bytes[i..<(i + marker.count)].elementsEqual(marker) { return true }
+            i += 1
+        }
     }
 
     /// Names the document declares in an internal DTD subset; those are libxml2's to handle.

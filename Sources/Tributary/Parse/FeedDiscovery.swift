@@ -24,7 +24,7 @@ public enum FeedDiscovery {
             for child in element.elements {
                 switch child.name {
                 case "base":
-                    if let href = child.attribute("href"), !href.trimmed.isEmpty { base = URIResolver.resolve(href.trimmed, against: pageURL) }
+                    if let href = child.attribute("href"), !href.isBlank { base = URIResolver.resolve(href.trimmed, against: pageURL) }
                 case "title":
                     if pageTitle == nil { pageTitle = PlainText.collapse(child.text) }
                 case "link":

@@ -50,10 +50,24 @@ public struct FeedParser: Sendable {
     }
 
     static func parseXML(_ bytes: UnsafeRawBufferPointer, encoding: String?, repair: Bool, base: String?) throws(FeedParseError) -> ParsedFeed {
+        // Entity repair only ever changes what makes a document without a DTD ill-formed, so a document
+        // that parses as well-formed as it is needs no repair pass (with a DTD, undeclared entities are
+        // no error to libxml2, and the repair must run first).
+        var triedAsIs = false
+        if !EntityRepair.hasDocumentType(bytes) {
+            if case .some(.some(let root)) = XMLDocumentReader.parseStreaming(bytes, encoding: encoding, base: base, repairMojibake: repair) {
+                return adapt(root)
+            }
+            triedAsIs = true
+        }
         let repaired = EntityRepair.repair(bytes)
-        let parsedRoot = repaired.map { data in
-            data.withUnsafeBytes { XMLDocumentReader.parse($0, encoding: encoding, base: base, repairMojibake: repair) }
-        } ?? XMLDocumentReader.parse(bytes, encoding: encoding, base: base, repairMojibake: repair)
+        let parsedRoot = if let repaired {
+            repaired.withUnsafeBytes { XMLDocumentReader.parse($0, encoding: encoding, base: base, repairMojibake: repair) }
+        } else if triedAsIs {
+            XMLDocumentReader.parseTree(bytes, encoding: encoding, base: base, repairMojibake: repair)
+        } else {
+            XMLDocumentReader.parse(bytes, encoding: encoding, base: base, repairMojibake: repair)
+        }
         guard let root = parsedRoot else { throw .malformed("no XML document could be recovered") }
         return adapt(root)
     }
@@ -151,7 +165,7 @@ enum Namespaces {
 
 extension MarkupElement {
     /// `prefix:local` with the canonical prefix, lower-cased; plain `local` for the format's own elements.
-    var key: String {
+    static func key(name: String, namespace: String?, prefix: String?) -> String {
         let local = name.lowercased()
         if let namespace {
             if let p = Namespaces.prefixes[namespace] { return p.isEmpty ? local : "\(p):\(local)" }
@@ -253,13 +267,13 @@ enum FeedFields {
     /// Atom wraps XHTML content in one <div> that is not part of the content.
     static func unwrapped(_ element: MarkupElement) -> MarkupElement {
         let elements = element.elements
-        let onlyWhitespaceText = element.children.allSatisfy { if case .text(let t) = $0 { return t.trimmed.isEmpty } else { return true } }
+        let onlyWhitespaceText = element.children.allSatisfy { if case .text(let t) = $0 { return t.isBlank } else { return true } }
         if elements.count == 1, onlyWhitespaceText, elements[0].name.lowercased() == "div" { return elements[0] }
         return element
     }
 
     static func html(_ text: String, base: String?) -> String? {
-        guard !text.trimmed.isEmpty else { return nil }
+        guard !text.isBlank else { return nil }
         return HTMLSanitizer.sanitize(text, base: base)
     }
 

@@ -21,10 +21,10 @@ enum JSONFeedAdapter {
         let feedAuthor = author(root)
         for case let entry as [String: Any] in root["items"] as? [Any] ?? [] {
             var item = FeedItem()
-            if let id = entry["id"] as? String { item.id = id.trimmed.isEmpty ? nil : id.trimmed }
+            if let id = entry["id"] as? String { item.id = id.isBlank ? nil : id.trimmed }
             else if let id = entry["id"] as? NSNumber { item.id = id.stringValue }
-            if let url = entry["url"] as? String, !url.trimmed.isEmpty { item.link = URIResolver.resolve(url.trimmed, against: feedBase) }
-            else if let url = entry["external_url"] as? String, !url.trimmed.isEmpty { item.link = URIResolver.resolve(url.trimmed, against: feedBase) }
+            if let url = entry["url"] as? String, !url.isBlank { item.link = URIResolver.resolve(url.trimmed, against: feedBase) }
+            else if let url = entry["external_url"] as? String, !url.isBlank { item.link = URIResolver.resolve(url.trimmed, against: feedBase) }
             if let title = entry["title"] as? String {
                 let t = PlainText.fromHTML(title)
                 item.title = t.isEmpty ? nil : t
@@ -32,19 +32,19 @@ enum JSONFeedAdapter {
             item.author = author(entry) ?? feedAuthor
             item.published = (entry["date_published"] as? String).flatMap(FeedDate.parse)
             item.updated = (entry["date_modified"] as? String).flatMap(FeedDate.parse)
-            if let summary = entry["summary"] as? String, !summary.trimmed.isEmpty {
+            if let summary = entry["summary"] as? String, !summary.isBlank {
                 item.summary = HTMLSanitizer.escapeText(summary.trimmed)
             }
             if let html = entry["content_html"] as? String {
                 item.content = FeedFields.html(html, base: item.link ?? feedBase)
-            } else if let text = entry["content_text"] as? String, !text.trimmed.isEmpty {
+            } else if let text = entry["content_text"] as? String, !text.isBlank {
                 item.content = HTMLSanitizer.escapeText(text.trimmed)
             }
-            for case let tag as String in entry["tags"] as? [Any] ?? [] where !tag.trimmed.isEmpty {
+            for case let tag as String in entry["tags"] as? [Any] ?? [] where !tag.isBlank {
                 if !item.categories.contains(tag.trimmed) { item.categories.append(tag.trimmed) }
             }
             for case let attachment as [String: Any] in entry["attachments"] as? [Any] ?? [] {
-                guard let url = attachment["url"] as? String, !url.trimmed.isEmpty else { continue }
+                guard let url = attachment["url"] as? String, !url.isBlank else { continue }
                 item.enclosures.append(Enclosure(url: URIResolver.resolve(url.trimmed, against: feedBase),
                                                  type: (attachment["mime_type"] as? String)?.lowercased(),
                                                  length: (attachment["size_in_bytes"] as? NSNumber)?.intValue))
@@ -56,10 +56,10 @@ enum JSONFeedAdapter {
 
     /// JSON Feed 1.1 `authors` or 1.0 `author`.
     private static func author(_ object: [String: Any]) -> String? {
-        if let authors = object["authors"] as? [[String: Any]], let name = authors.first?["name"] as? String, !name.trimmed.isEmpty {
+        if let authors = object["authors"] as? [[String: Any]], let name = authors.first?["name"] as? String, !name.isBlank {
             return name.trimmed
         }
-        if let single = object["author"] as? [String: Any], let name = single["name"] as? String, !name.trimmed.isEmpty {
+        if let single = object["author"] as? [String: Any], let name = single["name"] as? String, !name.isBlank {
             return name.trimmed
         }
         return nil

@@ -17,14 +17,17 @@ final class MarkupElement {
     var children: [MarkupNode] = []
     /// The effective base URI after applying `xml:base` on this element and its ancestors.
     var base: String?
+    /// What adapters match on: see `MarkupElement.key(name:namespace:prefix:)`.
+    let key: String
 
     init(name: String, namespace: String?, prefix: String?,
-         attributes: [(name: String, namespace: String?, value: String)], base: String?) {
+         attributes: [(name: String, namespace: String?, value: String)], base: String?, key: String? = nil) {
         self.name = name
         self.namespace = namespace
         self.prefix = prefix
         self.attributes = attributes
         self.base = base
+        self.key = key ?? Self.key(name: name, namespace: namespace, prefix: prefix)
     }
 
     func attribute(_ name: String) -> String? {
@@ -34,6 +37,8 @@ final class MarkupElement {
 
     /// Text of the element and its descendants, in document order.
     var text: String {
+        // Most elements hold one run of text: hand it over without copying.
+        if children.count == 1, case .text(let only) = children[0] { return only }
         var out = ""
         appendText(to: &out)
         return out
@@ -272,8 +277,11 @@ private final class TreeBuilder {
     var pending: [UInt8] = []
     /// Set when the document declares an entity: then libxml2's tree is used instead.
     var declaresEntities = false
-    /// Names and namespace URIs come interned in libxml2's dictionary: one Swift string each.
-    var names: [UnsafeRawPointer: String] = [:]
+    /// Names and namespace URIs come interned in libxml2's dictionary: one Swift string each, kept in
+    /// slots chosen by address (a collision just makes the string again).
+    var names = [(UnsafeRawPointer?, String)](repeating: (nil, ""), count: 256)
+    /// Element keys by the addresses of local name, namespace and prefix, slotted the same way.
+    var keys = [(UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer?, String)](repeating: (nil, nil, nil, ""), count: 128)
 
     init(context: xmlParserCtxtPtr, base: String?, repair: Bool) {
         self.context = context
@@ -292,9 +300,21 @@ private final class TreeBuilder {
 
     func name(_ p: UnsafePointer<xmlChar>?) -> String? {
         guard let p else { return nil }
-        if let known = names[UnsafeRawPointer(p)] { return known }
+        let address = UnsafeRawPointer(p)
+        let slot = (Int(bitPattern: address) >> 3) & 255
+        if names[slot].0 == address { return names[slot].1 }
         let made = String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
-        names[UnsafeRawPointer(p)] = made
+        names[slot] = (address, made)
+        return made
+    }
+
+    func key(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?) -> String {
+        let l = localname.map(UnsafeRawPointer.init), u = uri.map(UnsafeRawPointer.init), p = prefix.map(UnsafeRawPointer.init)
+        let slot = ((Int(bitPattern: l) >> 3) ^ (Int(bitPattern: u) >> 5)) & 127
+        let cached = keys[slot]
+        if cached.0 == l && cached.1 == u && cached.2 == p && l != nil { return cached.3 }
+        let made = MarkupElement.key(name: name(localname) ?? "", namespace: name(uri), prefix: name(prefix))
+        keys[slot] = (l, u, p, made)
         return made
     }
 
@@ -311,6 +331,8 @@ private final class TreeBuilder {
 
     func start(localname: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
                count: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        // The tree of an ill-formed document is not used: stop reading it.
+        guard context.pointee.wellFormed != 0 else { xmlStopParser(context); return }
         flush()
         var list: [(name: String, namespace: String?, value: String)] = []
         let parentBase = stack.last?.base ?? (root == nil ? base : nil)
@@ -345,7 +367,7 @@ private final class TreeBuilder {
             }
         }
         let element = MarkupElement(name: name(localname) ?? "", namespace: name(uri), prefix: name(prefix),
-                                    attributes: list, base: elementBase)
+                                    attributes: list, base: elementBase, key: key(localname, uri, prefix))
         if let parent = stack.last { parent.children.append(.element(element)) } else if root == nil { root = element }
         stack.append(element)
     }
@@ -561,6 +583,11 @@ enum URIResolver {
 }
 
 extension StringProtocol {
+    /// Whether the text is empty or only whitespace; unlike `trimmed.isEmpty`, copies nothing.
+    var isBlank: Bool {
+        unicodeScalars.allSatisfy { $0.isFeedWhitespace }
+    }
+
     /// Without leading and trailing Unicode whitespace. Foundation's `trimmingCharacters`
     /// goes through UTF-16 and dominated parse time, so only the ends are inspected here.
     var trimmed: String {

@@ -20,12 +20,23 @@ enum WellNestedFragment {
     /// Packed names, sorted, with the element id of each.
     private static let elementKeys: [(key: UInt64, id: Int)] = elements.enumerated()
         .map { (pack($0.element.utf8), $0.offset) }.sorted { $0.key < $1.key }
-    private static let voidIDs: Set<Int> = Set(HTMLSanitizer.voidElements.compactMap { elements.firstIndex(of: $0) })
     private static let divID = elements.firstIndex(of: "div")!
     static let attributes: [String] = HTMLSanitizer.allowedAttributes.sorted()
     private static let attributeKeys: [(key: UInt64, id: Int)] = attributes.enumerated()
         .map { (pack($0.element.utf8), $0.offset) }.sorted { $0.key < $1.key }
-    private static let urlAttributeIDs: Set<Int> = Set(HTMLSanitizer.urlAttributes.compactMap { attributes.firstIndex(of: $0) })
+
+    /// Everything the scanner looks up per tag, in arrays indexed by id: read once per fragment.
+    private struct Tables {
+        let elementKeys = WellNestedFragment.elementKeys
+        let attributeKeys = WellNestedFragment.attributeKeys
+        let elementBytes = elements.map { Array($0.utf8) }
+        let attributeBytes = attributes.map { Array($0.utf8) }
+        let isVoid = elements.map { HTMLSanitizer.voidElements.contains($0) }
+        let isURL = attributes.map { HTMLSanitizer.urlAttributes.contains($0) }
+        let closes = WellNestedFragment.closes
+        let count = elements.count
+    }
+    private static let tables = Tables()
 
     /// libxml2 2.9's HTML parser closes the open element (key) when one of these starts inside it.
     /// Measured by feeding it every pair of allowed elements; `WellNestedFragmentTests` measures again.
@@ -117,6 +128,7 @@ enum WellNestedFragment {
     private struct Scanner {
         let p: UnsafeBufferPointer<UInt8>
         let base: String?
+        let t = WellNestedFragment.tables
         var i = 0
         var out: [UInt8] = []
         var stack: [Int] = []
@@ -191,7 +203,7 @@ enum WellNestedFragment {
 
         mutating func endTag() -> Bool {
             i += 2
-            guard let tag = name(), let id = WellNestedFragment.lookup(pack(tag), in: elementKeys) else { return false }
+            guard let tag = name(), let id = WellNestedFragment.lookup(pack(tag), in: t.elementKeys) else { return false }
             skipBlanks()
             guard i < p.count, p[i] == 0x3E, stack.last == id else { return false }
             i += 1
@@ -217,13 +229,13 @@ enum WellNestedFragment {
 
         mutating func startTag() -> Bool {
             i += 1
-            guard let tag = name(), let id = WellNestedFragment.lookup(pack(tag), in: elementKeys) else { return false }
+            guard let tag = name(), let id = WellNestedFragment.lookup(pack(tag), in: t.elementKeys) else { return false }
             guard i < p.count, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x09 || p[i] == 0x3E || p[i] == 0x2F else { return false }
             let open = stack.last ?? divID
-            guard stack.count < 200, !closes[open * elements.count + id] else { return false }
-            let isVoid = voidIDs.contains(id)
+            guard stack.count < 200, !t.closes[open * t.count + id] else { return false }
+            let isVoid = t.isVoid[id]
             out.append(0x3C)
-            out.append(contentsOf: elements[id].utf8)
+            out.append(contentsOf: t.elementBytes[id])
             var seen: UInt64 = 0
             while true {
                 skipBlanks()
@@ -252,8 +264,15 @@ enum WellNestedFragment {
                     } else if (b < 0x20 && b != 0x09 && b != 0x0A) || (b == 0xEF && isNonCharacter(at: i)) {
                         return false
                     } else {
-                        value.append(b)
+                        // The plain run up to the next byte that needs a look, in one append.
+                        let start = i
                         i += 1
+                        while i < p.count {
+                            let c = p[i]
+                            if c == quote || c == 0x26 || c < 0x20 || c == 0xEF { break }
+                            i += 1
+                        }
+                        value.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
                     }
                 }
                 guard i + 1 < p.count, p[i + 1] == 0x20 || p[i + 1] == 0x0A || p[i + 1] == 0x09 || p[i + 1] == 0x3E || p[i + 1] == 0x2F else { return false }
@@ -261,13 +280,13 @@ enum WellNestedFragment {
                 // Duplicates: libxml2 keeps the first.
                 guard let aid = attribute, seen & (1 << UInt64(aid)) == 0 else { continue }
                 seen |= 1 << UInt64(aid)
-                if urlAttributeIDs.contains(aid) {
+                if t.isURL[aid] && !isPlainAbsoluteHTTP(value) {
                     let url = String(decoding: value, as: UTF8.self).trimmed
                     guard HTMLSanitizer.isSafeURL(url) else { continue }
                     value = Array(URIResolver.resolve(url, against: base).utf8)
                 }
                 out.append(0x20)
-                out.append(contentsOf: attributes[aid].utf8)
+                out.append(contentsOf: t.attributeBytes[aid])
                 out.append(contentsOf: [0x3D, 0x22])
                 value.withUnsafeBytes { HTMLSanitizer.appendEscaped($0, quotes: true, to: &out) }
                 out.append(0x22)
@@ -290,7 +309,7 @@ enum WellNestedFragment {
                 if isLetter(b) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x5F || b == 0x3A || b == 0x2E { i += 1 } else { break }
             }
             guard i - start < 64 else { return nil }
-            return .some(WellNestedFragment.lookup(pack(p[start..<i]), in: attributeKeys))
+            return .some(WellNestedFragment.lookup(pack(p[start..<i]), in: t.attributeKeys))
         }
 
         /// A character reference at `i` (`&`), decoded as libxml2's HTML parser decodes it: a known
@@ -338,10 +357,20 @@ enum WellNestedFragment {
         }
 
         mutating func appendEndTag(_ id: Int) {
-            guard !voidIDs.contains(id) else { return }
+            guard !t.isVoid[id] else { return }
             out.append(contentsOf: [0x3C, 0x2F])
-            out.append(contentsOf: elements[id].utf8)
+            out.append(contentsOf: t.elementBytes[id])
             out.append(0x3E)
+        }
+
+        /// `http://` or `https://` followed by no whitespace or control character: safe, absolute, and
+        /// unchanged by trimming and resolving, so the general URL path can be skipped.
+        func isPlainAbsoluteHTTP(_ url: [UInt8]) -> Bool {
+            guard url.count > 8, url[0] == 0x68, url[1] == 0x74, url[2] == 0x74, url[3] == 0x70 else { return false }
+            let rest = url[4] == 0x73 ? 5 : 4
+            guard url[rest] == 0x3A, url[rest + 1] == 0x2F, url[rest + 2] == 0x2F else { return false }
+            for byte in url where byte <= 0x20 || (byte >= 0xC2 && byte <= 0xE3) { return false }
+            return true
         }
 
         /// U+FFFE or U+FFFF, which are not XML characters: libxml2 stops at them.
