@@ -117,41 +117,40 @@ enum EntityRepair {
         return Data(result)
     }
 
-    /// Whether a `<!DOCTYPE` comes before the root element.
-    static func hasDocumentType(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let marker = Array("<!DOCTYPE".utf8)
+    /// Where each `<!` and `<?` before the root element starts: the prolog's markup. (A DTD's own
+    /// declarations count too, as they begin the same way.)
+    private static func prologMarkup(_ bytes: UnsafeRawBufferPointer) -> [Int] {
+        var found: [Int] = []
         var i = 0
         while true {
             i = ByteScan.firstIndex(of: 0x3C, or: 0x3C, in: bytes, from: i)
-            guard i + marker.count < bytes.count else { return false }
-            let next = bytes[i + 1]
-            if next != 0x21 && next != 0x3F { return false } // not <! or <?: the root element
-            if bytes[i..<(i + marker.count)].elementsEqual(marker) { return true }
+            guard i + 1 < bytes.count, bytes[i + 1] == 0x21 || bytes[i + 1] == 0x3F else { return found }
+            found.append(i)
             i += 1
         }
+    }
+
+    private static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ marker: [UInt8], at i: Int) -> Bool {
+        i + marker.count < bytes.count && bytes[i..<(i + marker.count)].elementsEqual(marker)
+    }
+
+    /// Whether a `<!DOCTYPE` comes before the root element.
+    static func hasDocumentType(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let marker = Array("<!DOCTYPE".utf8)
+        return prologMarkup(bytes).contains { hasPrefix(bytes, marker, at: $0) }
     }
 
     /// Names the document declares in an internal DTD subset; those are libxml2's to handle.
     private static func declaredEntities(_ bytes: UnsafeRawBufferPointer) -> Set<[UInt8]> {
         var names: Set<[UInt8]> = []
         let marker = Array("<!ENTITY".utf8)
-        // Internal subsets come before the root element: the scan ends at the first start tag.
-        var i = 0
-        while true {
-            i = ByteScan.firstIndex(of: 0x3C, or: 0x3C, in: bytes, from: i)
-            guard i + marker.count < bytes.count else { return names }
-            let next = bytes[i + 1]
-            if next != 0x21 && next != 0x3F { return names } // not <! or <?: the root element
-            if bytes[i..<(i + marker.count)].elementsEqual(marker) {
-                var j = i + marker.count
-                while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x25 { j += 1 }
-                let start = j
-                while j < bytes.count, bytes[j] != 0x20 && bytes[j] != 0x09 && bytes[j] != 0x0A && bytes[j] != 0x0D { j += 1 }
-                if j > start { names.insert(Array(bytes[start..<j])) }
-                i = j
-            } else {
-                i += 1
-            }
+        for i in prologMarkup(bytes) where hasPrefix(bytes, marker, at: i) {
+            var j = i + marker.count
+            while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x25 { j += 1 }
+            let start = j
+            while j < bytes.count, bytes[j] != 0x20 && bytes[j] != 0x09 && bytes[j] != 0x0A && bytes[j] != 0x0D { j += 1 }
+            if j > start { names.insert(Array(bytes[start..<j])) }
         }
+        return names
     }
 }
