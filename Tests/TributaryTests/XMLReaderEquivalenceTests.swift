@@ -12,6 +12,7 @@ final class XMLReaderEquivalenceTests: XCTestCase {
         for child in element.children {
             switch child {
             case .text(let t): out += t.debugDescription
+            case .utf8(let bytes): out += String(decoding: bytes, as: UTF8.self).debugDescription
             case .element(let e): describe(e, into: &out)
             }
         }

@@ -201,6 +201,9 @@ extension MarkupElement {
         for child in children {
             switch child {
             case .text(let t): out += escapingText ? HTMLSanitizer.escapeText(t) : t
+            case .utf8(let bytes):
+                let t = String(decoding: bytes, as: UTF8.self)
+                out += escapingText ? HTMLSanitizer.escapeText(t) : t
             case .element(let e):
                 out += "<" + e.name
                 for attribute in e.attributes where attribute.namespace == nil {
@@ -267,7 +270,13 @@ enum FeedFields {
     /// Atom wraps XHTML content in one <div> that is not part of the content.
     static func unwrapped(_ element: MarkupElement) -> MarkupElement {
         let elements = element.elements
-        let onlyWhitespaceText = element.children.allSatisfy { if case .text(let t) = $0 { return t.isBlank } else { return true } }
+        let onlyWhitespaceText = element.children.allSatisfy {
+            switch $0 {
+            case .text(let t): return t.isBlank
+            case .utf8(let bytes): return String(decoding: bytes, as: UTF8.self).isBlank
+            case .element: return true
+            }
+        }
         if elements.count == 1, onlyWhitespaceText, elements[0].name.lowercased() == "div" { return elements[0] }
         return element
     }
@@ -284,6 +293,10 @@ enum FeedFields {
             var source = ""
             unwrapped(element).appendMarkup(to: &source)
             return html(source, base: element.base)
+        }
+        if element.children.count == 1, case .utf8(let bytes) = element.children[0] {
+            // A long body: sanitized from its bytes, made a String once.
+            return bytes.withUnsafeBufferPointer { HTMLSanitizer.sanitize(utf8: $0, base: element.base) }
         }
         return html(element.text, base: element.base)
     }

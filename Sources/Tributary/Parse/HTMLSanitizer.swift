@@ -43,6 +43,20 @@ public enum HTMLSanitizer {
         return sanitizeWithLibXML(html, base: base)
     }
 
+    /// Sanitizes a fragment given as UTF-8 (valid, as libxml2 hands text over); nil when it is blank.
+    static func sanitize(utf8 bytes: UnsafeBufferPointer<UInt8>, base: String?) -> String? {
+        // Blank as `isBlank` sees it: ASCII whitespace is decided here, anything else by decoding.
+        guard let first = bytes.firstIndex(where: { !($0 >= 0x09 && $0 <= 0x0D) && !($0 >= 0x1C && $0 <= 0x20) }) else { return nil }
+        if bytes[first] >= 0x80, String(decoding: bytes, as: UTF8.self).isBlank { return nil }
+        guard ByteScan.firstIndex(of: 0x3C, or: 0x26, in: UnsafeRawBufferPointer(bytes), from: 0) < bytes.count else {
+            return escapeText(String(decoding: bytes, as: UTF8.self))
+        }
+        if let sanitized = WellNestedFragment.sanitize(bytes, base: base) {
+            return String(decoding: sanitized, as: UTF8.self)
+        }
+        return sanitizeWithLibXML(String(decoding: bytes, as: UTF8.self), base: base)
+    }
+
     /// The general path: libxml2's HTML parser, for fragments `WellNestedFragment` does not take.
     static func sanitizeWithLibXML(_ html: String, base: String?) -> String {
         let sink = SanitizingSink(base: base)

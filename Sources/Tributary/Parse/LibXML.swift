@@ -39,6 +39,7 @@ final class MarkupElement {
     var text: String {
         // Most elements hold one run of text: hand it over without copying.
         if children.count == 1, case .text(let only) = children[0] { return only }
+        if children.count == 1, case .utf8(let only) = children[0] { return String(decoding: only, as: UTF8.self) }
         var out = ""
         appendText(to: &out)
         return out
@@ -48,6 +49,7 @@ final class MarkupElement {
         for child in children {
             switch child {
             case .text(let s): out += s
+            case .utf8(let bytes): out += String(decoding: bytes, as: UTF8.self)
             case .element(let e): e.appendText(to: &out)
             }
         }
@@ -62,6 +64,9 @@ final class MarkupElement {
 enum MarkupNode {
     case element(MarkupElement)
     case text(String)
+    /// A long run of text (an item body, mostly) kept as the UTF-8 libxml2 gave, so that one made into
+    /// sanitized HTML is validated as a Swift string once, on the way out, rather than twice.
+    case utf8([UInt8])
 }
 
 private let xmlNamespaceURI = "http://www.w3.org/XML/1998/namespace"
@@ -138,48 +143,52 @@ enum XMLDocumentReader {
     /// does for UTF-8 documents: only when every character is ≤ U+00FF and the bytes form valid UTF-8.
     static func repairDoubleEncoding(_ text: String) -> String {
         var copy = text
-        return copy.withUTF8 { buffer -> String in
-            let raw = UnsafeRawBufferPointer(buffer)
-            // Check first, without allocating: the bytes the repair would give must be UTF-8.
-            var i = ByteScan.firstNonASCII(in: raw, from: 0)
-            guard i < buffer.count else { return text }
-            var continuations = 0
-            while i < buffer.count {
-                let b = buffer[i]
-                let v: UInt8
-                if b < 0x80 {
-                    v = b
-                    i += 1
-                } else {
-                    guard b == 0xC2 || b == 0xC3, i + 1 < buffer.count else { return text }
-                    v = b == 0xC2 ? buffer[i + 1] : buffer[i + 1] &+ 0x40
-                    i += 2
-                }
-                if continuations > 0 {
-                    guard v & 0xC0 == 0x80 else { return text }
-                    continuations -= 1
-                } else {
-                    switch v {
-                    case 0x00..<0x80: i = ByteScan.firstNonASCII(in: raw, from: i)
-                    case 0xC2...0xDF: continuations = 1
-                    case 0xE0...0xEF: continuations = 2
-                    case 0xF0...0xF4: continuations = 3
-                    default: return text
-                    }
-                }
-            }
-            guard continuations == 0 else { return text }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(buffer.count)
-            i = 0
-            while i < buffer.count {
-                let b = buffer[i]
-                if b < 0x80 { bytes.append(b); i += 1; continue }
-                bytes.append(b == 0xC2 ? buffer[i + 1] : buffer[i + 1] &+ 0x40)
+        return copy.withUTF8 { repairedDoubleEncoding($0) }.map { String(decoding: $0, as: UTF8.self) } ?? text
+    }
+
+    /// The repaired bytes, or nil when `buffer` is not UTF-8 read as Latin-1.
+    static func repairedDoubleEncoding(_ buffer: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let raw = UnsafeRawBufferPointer(buffer)
+        // Check first, without allocating: the bytes the repair would give must be UTF-8.
+        var i = ByteScan.firstNonASCII(in: raw, from: 0)
+        guard i < buffer.count else { return nil }
+        var continuations = 0
+        while i < buffer.count {
+            let b = buffer[i]
+            let v: UInt8
+            if b < 0x80 {
+                v = b
+                i += 1
+            } else {
+                guard b == 0xC2 || b == 0xC3, i + 1 < buffer.count else { return nil }
+                v = b == 0xC2 ? buffer[i + 1] : buffer[i + 1] &+ 0x40
                 i += 2
             }
-            return String(validating: bytes, as: UTF8.self) ?? text
+            if continuations > 0 {
+                guard v & 0xC0 == 0x80 else { return nil }
+                continuations -= 1
+            } else {
+                switch v {
+                case 0x00..<0x80: i = ByteScan.firstNonASCII(in: raw, from: i)
+                case 0xC2...0xDF: continuations = 1
+                case 0xE0...0xEF: continuations = 2
+                case 0xF0...0xF4: continuations = 3
+                default: return nil
+                }
+            }
         }
+        guard continuations == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(buffer.count)
+        i = 0
+        while i < buffer.count {
+            let b = buffer[i]
+            if b < 0x80 { bytes.append(b); i += 1; continue }
+            bytes.append(b == 0xC2 ? buffer[i + 1] : buffer[i + 1] &+ 0x40)
+            i += 2
+        }
+        // The structure was checked above; overlong forms and surrogates are checked here.
+        return String(validating: bytes, as: UTF8.self) != nil ? bytes : nil
     }
 
     /// The encoding named in the XML declaration, if any.
@@ -318,14 +327,14 @@ private final class TreeBuilder {
         return made
     }
 
-    func text(_ bytes: [UInt8]) -> String {
-        let s = String(decoding: bytes, as: UTF8.self)
-        return repair ? XMLDocumentReader.repairDoubleEncoding(s) : s
-    }
-
     func flush() {
         guard !pending.isEmpty, let top = stack.last else { pending.removeAll(keepingCapacity: true); return }
-        top.children.append(.text(text(pending)))
+        let repaired = repair ? pending.withUnsafeBufferPointer { XMLDocumentReader.repairedDoubleEncoding($0) } : nil
+        if pending.count >= 256 {
+            top.children.append(.utf8(repaired ?? pending))
+        } else {
+            top.children.append(.text(String(decoding: repaired ?? pending, as: UTF8.self)))
+        }
         pending.removeAll(keepingCapacity: true)
     }
 
