@@ -111,17 +111,21 @@ enum XMLDocumentReader {
         let head = min(4, bytes.count)
         guard let ctxt = xmlCreatePushParserCtxt(&handler, nil, start.assumingMemoryBound(to: CChar.self), Int32(head), nil) else { return .some(nil) }
         defer { xmlFreeParserCtxt(ctxt) }
-        let builder = TreeBuilder(context: ctxt, base: base, repair: repairMojibake)
-        return withExtendedLifetime(builder) { () -> MarkupElement?? in
-            ctxt.pointee._private = Unmanaged.passUnretained(builder).toOpaque()
+        // The builder is reached through a pointer: a class would pay for dynamic exclusivity checks on
+        // every callback.
+        let builder = UnsafeMutablePointer<TreeBuilder>.allocate(capacity: 1)
+        builder.initialize(to: TreeBuilder(context: ctxt, base: base, repair: repairMojibake))
+        defer { builder.deinitialize(count: 1); builder.deallocate() }
+        return { () -> MarkupElement?? in
+            ctxt.pointee._private = UnsafeMutableRawPointer(builder)
             // CDATA stays a callback of its own here: the push parser leaves its line ends to us.
             xmlCtxtUseOptions(ctxt, options(encoding: encoding) & ~Int32(XML_PARSE_NOCDATA.rawValue | XML_PARSE_RECOVER.rawValue))
             if let encoding, let handler = xmlFindCharEncodingHandler(encoding) { xmlSwitchToEncoding(ctxt, handler) }
             xmlParseChunk(ctxt, (start + head).assumingMemoryBound(to: CChar.self), Int32(bytes.count - head), 1)
             if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc); ctxt.pointee.myDoc = nil }
-            guard ctxt.pointee.wellFormed != 0, !builder.declaresEntities else { return .none }
-            return .some(builder.finish())
-        }
+            guard ctxt.pointee.wellFormed != 0, !builder.pointee.declaresEntities else { return .none }
+            return .some(builder.pointee.finish())
+        }()
     }
 
     /// Parses through libxml2's own tree, for documents that declare entities.
@@ -275,7 +279,7 @@ enum XMLDocumentReader {
 }
 
 /// Builds the Swift tree from libxml2's SAX2 events, the same tree `convert` makes from libxml2's.
-private final class TreeBuilder {
+private struct TreeBuilder {
     /// Events from any other context (libxml2 checks entity content in a nested one) are not ours.
     let context: xmlParserCtxtPtr
     let base: String?
@@ -299,15 +303,15 @@ private final class TreeBuilder {
         pending.reserveCapacity(4096)
     }
 
-    static func of(_ ctx: UnsafeMutableRawPointer?) -> TreeBuilder? {
+    static func of(_ ctx: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<TreeBuilder>? {
         guard let ctx else { return nil }
         let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
         guard let owner = ctxt.pointee._private else { return nil }
-        let builder = Unmanaged<TreeBuilder>.fromOpaque(owner).takeUnretainedValue()
-        return builder.context == ctxt ? builder : nil
+        let builder = owner.assumingMemoryBound(to: TreeBuilder.self)
+        return builder.pointee.context == ctxt ? builder : nil
     }
 
-    func name(_ p: UnsafePointer<xmlChar>?) -> String? {
+    mutating func name(_ p: UnsafePointer<xmlChar>?) -> String? {
         guard let p else { return nil }
         let address = UnsafeRawPointer(p)
         let slot = (Int(bitPattern: address) >> 3) & 255
@@ -317,7 +321,7 @@ private final class TreeBuilder {
         return made
     }
 
-    func key(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?) -> String {
+    mutating func key(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?) -> String {
         let l = localname.map(UnsafeRawPointer.init), u = uri.map(UnsafeRawPointer.init), p = prefix.map(UnsafeRawPointer.init)
         let slot = ((Int(bitPattern: l) >> 3) ^ (Int(bitPattern: u) >> 5)) & 127
         let cached = keys[slot]
@@ -327,7 +331,7 @@ private final class TreeBuilder {
         return made
     }
 
-    func flush() {
+    mutating func flush() {
         guard !pending.isEmpty, let top = stack.last else { pending.removeAll(keepingCapacity: true); return }
         let repaired = repair ? pending.withUnsafeBufferPointer { XMLDocumentReader.repairedDoubleEncoding($0) } : nil
         if pending.count >= 256 {
@@ -338,7 +342,7 @@ private final class TreeBuilder {
         pending.removeAll(keepingCapacity: true)
     }
 
-    func start(localname: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
+    mutating func start(localname: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
                count: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         // The tree of an ill-formed document is not used: stop reading it.
         guard context.pointee.wellFormed != 0 else { xmlStopParser(context); return }
@@ -381,12 +385,12 @@ private final class TreeBuilder {
         stack.append(element)
     }
 
-    func end() {
+    mutating func end() {
         flush()
         _ = stack.popLast()
     }
 
-    func finish() -> MarkupElement? {
+    mutating func finish() -> MarkupElement? {
         // A truncated document leaves elements open: what they hold so far counts, as in libxml2's tree.
         flush()
         return root
@@ -401,12 +405,12 @@ private final class TreeBuilder {
         h.comment = nil
         h.processingInstruction = nil
         h.startElementNs = { ctx, localname, prefix, uri, _, _, count, _, attributes in
-            TreeBuilder.of(ctx)?.start(localname: localname, prefix: prefix, uri: uri, count: Int(count), attributes: attributes)
+            TreeBuilder.of(ctx)?.pointee.start(localname: localname, prefix: prefix, uri: uri, count: Int(count), attributes: attributes)
         }
-        h.endElementNs = { ctx, _, _, _ in TreeBuilder.of(ctx)?.end() }
+        h.endElementNs = { ctx, _, _, _ in TreeBuilder.of(ctx)?.pointee.end() }
         h.characters = { ctx, bytes, count in
             guard let builder = TreeBuilder.of(ctx), let bytes, count > 0 else { return }
-            builder.pending.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
+            builder.pointee.pending.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
         }
         h.ignorableWhitespace = h.characters
         h.cdataBlock = { ctx, bytes, count in
@@ -414,7 +418,7 @@ private final class TreeBuilder {
             // XML reads CR LF and lone CR as LF; the pull parser does so inside CDATA, the push parser not.
             let raw = UnsafeRawBufferPointer(start: bytes, count: Int(count))
             guard ByteScan.firstIndex(of: 0x0D, or: 0x0D, in: raw, from: 0) < raw.count else {
-                builder.pending.append(contentsOf: raw)
+                builder.pointee.pending.append(contentsOf: raw)
                 return
             }
             var normalized: [UInt8] = []
@@ -429,12 +433,12 @@ private final class TreeBuilder {
                 }
                 i += 1
             }
-            builder.pending.append(contentsOf: normalized)
+            builder.pointee.pending.append(contentsOf: normalized)
         }
         h.entityDecl = { ctx, _, _, _, _, _ in
             guard let builder = TreeBuilder.of(ctx) else { return }
-            builder.declaresEntities = true
-            xmlStopParser(builder.context)
+            builder.pointee.declaresEntities = true
+            xmlStopParser(builder.pointee.context)
         }
         // Only entities the document declares come here, and those stop the parse above.
         h.reference = nil
