@@ -5,9 +5,8 @@ public enum FeedDate {
     /// Returns nil for anything it cannot read; never "now".
     public static func parse(_ raw: String) -> Date? {
         let text = raw.trimmed
-        guard !text.isEmpty else { return nil }
-        if let first = text.unicodeScalars.first, first.properties.numericType != nil || first == "-",
-           let date = iso8601(text) {
+        guard let first = text.utf8.first else { return nil }
+        if (first >= 0x30 && first <= 0x39) || first == 0x2D, let date = iso8601(text) {
             return date
         }
         return rfc822(text)
@@ -28,23 +27,34 @@ public enum FeedDate {
     // MARK: ISO 8601 / W3DTF
 
     static func iso8601(_ text: String) -> Date? {
-        var s = Substring(text)
+        var copy = text
+        return copy.withUTF8 { iso8601(bytes: $0) }
+    }
+
+    /// Works on the UTF-8 bytes, like `rfc822`: it runs for every dated item.
+    private static func iso8601(bytes s: UnsafeBufferPointer<UInt8>) -> Date? {
+        var i = 0
+        func peek() -> UInt8? { i < s.count ? s[i] : nil }
         func digits(_ count: Int) -> Int? {
-            guard s.count >= count else { return nil }
-            let part = s.prefix(count)
-            guard part.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(part) else { return nil }
-            s = s.dropFirst(count)
+            guard i + count <= s.count else { return nil }
+            var n = 0
+            for k in i..<(i + count) {
+                guard s[k] >= 0x30 && s[k] <= 0x39 else { return nil }
+                n = n * 10 + Int(s[k] - 0x30)
+            }
+            i += count
             return n
         }
+        func skipSpaces() { while peek() == 0x20 { i += 1 } }
         guard let year = digits(4) else { return nil }
         var month = 1, day = 1, hour = 0, minute = 0, second = 0
         var offset = 0
-        if s.first == "-" {
-            s = s.dropFirst()
+        if peek() == 0x2D {
+            i += 1
             guard let m = digits(2) else { return nil }
             month = m
-            if s.first == "-" {
-                s = s.dropFirst()
+            if peek() == 0x2D {
+                i += 1
                 guard let d = digits(2) else { return nil }
                 day = d
             }
@@ -54,46 +64,46 @@ public enum FeedDate {
             guard let d = digits(2) else { return nil }
             day = d
         }
-        if let t = s.first, t == "T" || t == "t" || t == " " {
-            s = s.dropFirst()
-            while s.first == " " { s = s.dropFirst() }
+        if let t = peek(), t == 0x54 || t == 0x74 || t == 0x20 { // T, t, space
+            i += 1
+            skipSpaces()
             guard let h = digits(2) else { return nil }
             hour = h
-            if s.first == ":" { s = s.dropFirst() }
+            if peek() == 0x3A { i += 1 }
             guard let mi = digits(2) else { return nil }
             minute = mi
-            if s.first == ":" {
-                s = s.dropFirst()
+            if peek() == 0x3A {
+                i += 1
                 guard let se = digits(2) else { return nil }
                 second = se
             } else if let se = digits(2) {
                 second = se
             }
-            if s.first == "." || s.first == "," {
-                s = s.dropFirst()
-                s = s.drop { $0.isASCII && $0.isNumber }
+            if peek() == 0x2E || peek() == 0x2C {
+                i += 1
+                while let c = peek(), c >= 0x30 && c <= 0x39 { i += 1 }
             }
-            while s.first == " " { s = s.dropFirst() }
-            if let z = s.first {
-                if z == "Z" || z == "z" {
-                    s = s.dropFirst()
-                } else if z == "+" || z == "-" {
-                    s = s.dropFirst()
+            skipSpaces()
+            if let z = peek() {
+                if z == 0x5A || z == 0x7A { // Z, z
+                    i += 1
+                } else if z == 0x2B || z == 0x2D {
+                    i += 1
                     guard let oh = digits(2) else { return nil }
                     var om = 0
-                    if s.first == ":" { s = s.dropFirst() }
+                    if peek() == 0x3A { i += 1 }
                     if let m = digits(2) { om = m }
-                    offset = (oh * 60 + om) * 60 * (z == "-" ? -1 : 1)
-                } else if let named = zoneOffset(String(s)) {
+                    offset = (oh * 60 + om) * 60 * (z == 0x2D ? -1 : 1)
+                } else if let named = zoneOffset(String(decoding: UnsafeBufferPointer(rebasing: s[i...]), as: UTF8.self)) {
                     offset = named
-                    s = s.dropFirst(s.count)
+                    i = s.count
                 } else {
                     return nil
                 }
             }
         }
-        while s.first == " " { s = s.dropFirst() }
-        guard s.isEmpty else { return nil }
+        skipSpaces()
+        guard i == s.count else { return nil }
         return make(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
     }
 
@@ -221,15 +231,16 @@ public enum FeedDate {
         return make(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
     }
 
+    private static let zoneHours: [String: Int] = [
+        "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "bst": 1, "cet": 1, "cest": 2, "met": 1, "mest": 2,
+        "eet": 2, "eest": 3, "ast": -4, "adt": -3, "at": -4, "est": -5, "edt": -4, "et": -5,
+        "cst": -6, "cdt": -5, "ct": -6, "mst": -7, "mdt": -6, "mt": -7, "pst": -8, "pdt": -7, "pt": -8,
+        "akst": -9, "akdt": -8, "hst": -10, "ist": 5, "pkt": 5, "jst": 9, "kst": 9, "aest": 10, "aedt": 11,
+        "nzst": 12, "nzdt": 13,
+    ]
+
     static func zoneOffset(_ token: String) -> Int? {
-        let hours: [String: Int] = [
-            "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "bst": 1, "cet": 1, "cest": 2, "met": 1, "mest": 2,
-            "eet": 2, "eest": 3, "ast": -4, "adt": -3, "at": -4, "est": -5, "edt": -4, "et": -5,
-            "cst": -6, "cdt": -5, "ct": -6, "mst": -7, "mdt": -6, "mt": -7, "pst": -8, "pdt": -7, "pt": -8,
-            "akst": -9, "akdt": -8, "hst": -10, "ist": 5, "pkt": 5, "jst": 9, "kst": 9, "aest": 10, "aedt": 11,
-            "nzst": 12, "nzdt": 13,
-        ]
-        if let h = hours[token.lowercased()] { return h * 3600 }
+        if let h = zoneHours[token.lowercased()] { return h * 3600 }
         return nil
     }
 

@@ -228,6 +228,8 @@ enum FeedFields {
     static func rssAuthor(_ raw: String) -> String? {
         let text = PlainText.collapse(raw)
         guard !text.isEmpty else { return nil }
+        // Most authors are a plain name: no need for the character-level searches below.
+        guard text.utf8.contains(where: { $0 == 0x28 || $0 == 0x3C }) else { return text }
         if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
             let inside = text[text.index(after: open)..<close].trimmed
             let outside = text[..<open].trimmed

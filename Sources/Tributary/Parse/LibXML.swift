@@ -197,15 +197,28 @@ enum XMLDocumentReader {
 
     /// The encoding named in the XML declaration, if any.
     static func declaredEncoding(_ bytes: UnsafeRawBufferPointer) -> String? {
-        let head = bytes.prefix(200)
-        guard let text = String(bytes: head, encoding: .isoLatin1), text.hasPrefix("<?xml"),
-              let end = text.range(of: "?>") else { return nil }
-        let decl = text[..<end.lowerBound]
-        guard let r = decl.range(of: "encoding") else { return nil }
-        let rest = decl[r.upperBound...].drop { $0 == " " || $0 == "=" }
-        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
-        let value = rest.dropFirst().prefix { $0 != quote }
-        return value.isEmpty ? nil : String(value)
+        // Bytes, not Foundation strings: this runs for every document, twice.
+        let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(200))
+        func find(_ needle: StaticString, from: Int, before limit: Int) -> Int? {
+            let count = needle.utf8CodeUnitCount
+            var i = from
+            while i + count <= limit {
+                if (0..<count).allSatisfy({ head[i + $0] == needle.utf8Start[$0] }) { return i }
+                i += 1
+            }
+            return nil
+        }
+        guard find("<?xml", from: 0, before: min(5, head.count)) == 0, let end = find("?>", from: 5, before: head.count),
+              let name = find("encoding", from: 5, before: end) else { return nil }
+        var i = name + 8
+        while i < end, head[i] == 0x20 || head[i] == 0x3D { i += 1 }
+        guard i < end, head[i] == 0x22 || head[i] == 0x27 else { return nil }
+        let quote = head[i]
+        let start = i + 1
+        i = start
+        while i < end, head[i] != quote { i += 1 }
+        guard i > start else { return nil }
+        return String(head[start..<i].map { Character(Unicode.Scalar($0)) }) // Latin-1, like the bytes of a declaration
     }
 
     fileprivate static func convert(_ node: xmlNodePtr, parentBase: String?, html: Bool, repair: Bool = false) -> MarkupElement {
