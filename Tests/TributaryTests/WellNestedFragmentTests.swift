@@ -87,6 +87,35 @@ final class WellNestedFragmentTests: XCTestCase {
         }
     }
 
+    func testTextWithoutTagsAgreesWithLibXML() {
+        let texts = [
+            "Q&A", "AT&T and R&D", "Caf&eacute; &amp; bar", "&#8220;Quoted&#8221; &#x2014; dash", "5 > 3", "&nbsp;lead",
+            "&unknown; &AMP; &amp.x; &#65", "tab\there\nnewline", "Ünïcödé &copy; 中文", "&", "x &", "&#0; y",
+        ]
+        var taken = 0
+        for text in texts {
+            var copy = text
+            guard let fast = copy.withUTF8({ WellNestedFragment.text($0) }) else { continue }
+            taken += 1
+            XCTAssertEqual(PlainText.collapse(String(decoding: fast, as: UTF8.self)), PlainText.fromHTMLWithLibXML(text), text.debugDescription)
+        }
+        XCTAssertGreaterThanOrEqual(taken, texts.count - 2)
+        for declined in ["<b>x</b>", "a\u{01}b", "\r\n", "x\u{FFFE}"] {
+            var copy = declined
+            XCTAssertNil(copy.withUTF8({ WellNestedFragment.text($0) }), declined.debugDescription)
+        }
+    }
+
+    func testCollapseFoldsEveryWhitespaceRun() {
+        XCTAssertEqual(PlainText.collapse("a\tb\nc"), "a b c") // same length as the input: still collapsed
+        XCTAssertEqual(PlainText.collapse("  x \u{A0} y\u{3000}"), "x y")
+        XCTAssertEqual(PlainText.collapse("\u{2009}z\u{205F}\u{1680}"), "z")
+        XCTAssertEqual(PlainText.collapse("é\u{85}è\u{2028}\u{202F}ü"), "é è ü")
+        XCTAssertEqual(PlainText.collapse("\u{1C}\u{1F}"), "")
+        XCTAssertEqual(PlainText.collapse("No change, Ünïcödé 中文"), "No change, Ünïcödé 中文")
+        XCTAssertEqual(PlainText.collapse("\u{2030}\u{E2}"), "\u{2030}\u{E2}") // per mille: not whitespace
+    }
+
     /// Random fragments from a vocabulary of tokens both paths must agree on whenever the fast one takes them.
     func testRandomFragmentsAgree() {
         let tokens = [

@@ -213,6 +213,15 @@ public enum PlainText {
     /// Strips tags and decodes references when the text looks like HTML, then collapses whitespace.
     public static func fromHTML(_ text: String) -> String {
         guard text.containsByte(where: { $0 == 0x3C || $0 == 0x26 }) else { return collapse(text) }
+        var source = text
+        if let decoded = source.withUTF8({ WellNestedFragment.text($0) }) {
+            return collapse(String(decoding: decoded, as: UTF8.self))
+        }
+        return fromHTMLWithLibXML(text)
+    }
+
+    /// The general path: libxml2's HTML parser, for text `WellNestedFragment.text` does not take.
+    static func fromHTMLWithLibXML(_ text: String) -> String {
         let sink = TextSink()
         guard HTMLFragmentStream.parse(text, into: sink) else { return collapse(text) }
         return collapse(String(decoding: sink.out, as: UTF8.self))
@@ -220,37 +229,46 @@ public enum PlainText {
 
     /// Collapses every run of Unicode whitespace (U+00A0 included) to one space, and trims.
     public static func collapse(_ text: String) -> String {
-        // ASCII needs no Unicode property lookups.
+        // Byte-level: the whitespace `isFeedWhitespace` lists is recognised by its UTF-8 form.
         var copy = text
-        if let ascii = copy.withUTF8({ bytes -> String? in
+        return copy.withUTF8 { bytes -> String in
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
             var pendingSpace = false
-            for b in bytes {
-                if b >= 0x80 { return nil }
-                if b == 0x20 || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F) {
+            var i = 0
+            while i < bytes.count {
+                let width = whitespaceWidth(bytes, at: i)
+                if width > 0 {
                     pendingSpace = !out.isEmpty
+                    i += width
                 } else {
                     if pendingSpace { out.append(0x20); pendingSpace = false }
-                    out.append(b)
+                    out.append(bytes[i])
+                    i += 1
                 }
             }
-            return out.count == bytes.count ? text : String(decoding: out, as: UTF8.self)
-        }) {
-            return ascii
+            return out.elementsEqual(bytes) ? text : String(decoding: out, as: UTF8.self)
         }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar.isFeedWhitespace {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out += " "; pendingSpace = false }
-                out.unicodeScalars.append(scalar)
+    }
+
+    /// The length of the whitespace character at `i` (see `isFeedWhitespace`), or 0.
+    private static func whitespaceWidth(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let c = b[i]
+        if c < 0x80 { return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) ? 1 : 0 }
+        let n = b.count
+        switch c {
+        case 0xC2: return i + 1 < n && (b[i + 1] == 0x85 || b[i + 1] == 0xA0) ? 2 : 0 // U+0085, U+00A0
+        case 0xE1: return i + 2 < n && b[i + 1] == 0x9A && b[i + 2] == 0x80 ? 3 : 0 // U+1680
+        case 0xE2:
+            guard i + 2 < n else { return 0 }
+            if b[i + 1] == 0x80 { // U+2000–200A, U+2028, U+2029, U+202F
+                let d = b[i + 2]
+                return (d >= 0x80 && d <= 0x8A) || d == 0xA8 || d == 0xA9 || d == 0xAF ? 3 : 0
             }
+            return b[i + 1] == 0x81 && b[i + 2] == 0x9F ? 3 : 0 // U+205F
+        case 0xE3: return i + 2 < n && b[i + 1] == 0x80 && b[i + 2] == 0x80 ? 3 : 0 // U+3000
+        default: return 0
         }
-        return out
     }
 }
 

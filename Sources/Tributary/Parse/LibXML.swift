@@ -299,6 +299,9 @@ private struct TreeBuilder {
     let repair: Bool
     var root: MarkupElement?
     var stack: [MarkupElement] = []
+    /// Children of each open element, gathered here and handed over in one exact-size array when the
+    /// element ends (growing each element's own array cost several reallocations per item).
+    var children: [[MarkupNode]] = []
     /// Text of the innermost open element since its last child element.
     var pending: [UInt8] = []
     /// Set when the document declares an entity: then libxml2's tree is used instead.
@@ -345,12 +348,13 @@ private struct TreeBuilder {
     }
 
     mutating func flush() {
-        guard !pending.isEmpty, let top = stack.last else { pending.removeAll(keepingCapacity: true); return }
+        guard !pending.isEmpty, !stack.isEmpty else { pending.removeAll(keepingCapacity: true); return }
+        let top = stack.count - 1
         let repaired = repair ? pending.withUnsafeBufferPointer { XMLDocumentReader.repairedDoubleEncoding($0) } : nil
         if pending.count >= 256 {
-            top.children.append(.utf8(repaired ?? pending))
+            children[top].append(.utf8(repaired ?? pending))
         } else {
-            top.children.append(.text(String(decoding: repaired ?? pending, as: UTF8.self)))
+            children[top].append(.text(String(decoding: repaired ?? pending, as: UTF8.self)))
         }
         pending.removeAll(keepingCapacity: true)
     }
@@ -394,18 +398,29 @@ private struct TreeBuilder {
         }
         let element = MarkupElement(name: name(localname) ?? "", namespace: name(uri), prefix: name(prefix),
                                     attributes: list, base: elementBase, key: key(localname, uri, prefix))
-        if let parent = stack.last { parent.children.append(.element(element)) } else if root == nil { root = element }
+        if !stack.isEmpty { children[stack.count - 1].append(.element(element)) } else if root == nil { root = element }
         stack.append(element)
+        if children.count < stack.count { children.append([]) }
+    }
+
+    /// Hands the innermost open element its children and closes it.
+    mutating func close() {
+        guard !stack.isEmpty else { return }
+        let depth = stack.count - 1
+        stack[depth].children = Array(children[depth][...])
+        children[depth].removeAll(keepingCapacity: true)
+        stack.removeLast()
     }
 
     mutating func end() {
         flush()
-        _ = stack.popLast()
+        close()
     }
 
     mutating func finish() -> MarkupElement? {
         // A truncated document leaves elements open: what they hold so far counts, as in libxml2's tree.
         flush()
+        while !stack.isEmpty { close() }
         return root
     }
 

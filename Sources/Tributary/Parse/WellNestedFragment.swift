@@ -15,6 +15,13 @@ enum WellNestedFragment {
         return scanner.run() ? scanner.out : nil
     }
 
+    /// The text libxml2's HTML parser and `TextSink` give for `source` when it holds no tags (titles,
+    /// names): references decoded, nothing escaped. Nil when it holds tags or anything unusual.
+    static func text(_ source: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var scanner = Scanner(source: source, base: nil)
+        return scanner.runText() ? scanner.out : nil
+    }
+
     /// Allowed element names (the sanitizer's list), indexed; the index is an element's id.
     static let elements: [String] = HTMLSanitizer.allowedElements.filter { !HTMLSanitizer.droppedVoid.contains($0) }.sorted()
     /// Packed names, sorted, with the element id of each.
@@ -187,6 +194,30 @@ enum WellNestedFragment {
             }
             // libxml2 closes whatever is still open at the end of the fragment.
             while let id = stack.popLast() { appendEndTag(id) }
+            return true
+        }
+
+        mutating func runText() -> Bool {
+            while i < p.count {
+                let b = p[i]
+                switch b {
+                case 0x3C: return false
+                case 0x26:
+                    guard let scalar = reference() else { return false }
+                    appendUTF8(scalar, to: &out)
+                case 0x09, 0x0A:
+                    out.append(b)
+                    i += 1
+                case 0xEF:
+                    guard !isNonCharacter(at: i) else { return false }
+                    out.append(b)
+                    i += 1
+                default:
+                    guard b >= 0x20 else { return false }
+                    out.append(b)
+                    i += 1
+                }
+            }
             return true
         }
 
