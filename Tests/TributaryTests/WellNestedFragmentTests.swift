@@ -116,6 +116,19 @@ final class WellNestedFragmentTests: XCTestCase {
         XCTAssertEqual(PlainText.collapse("\u{2030}\u{E2}"), "\u{2030}\u{E2}") // per mille: not whitespace
     }
 
+    func testStringsMadeInStretchesEqualOneDecode() {
+        let pieces = ["a", "plain ASCII words ", String(repeating: "x", count: 70), "é", "中文", "😀", "\u{FFFD}", " ", "\n"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...120, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let bytes = Array(text.utf8)
+            XCTAssertEqual(bytes.withUnsafeBufferPointer { String(decodingStretches: $0) }, text)
+        }
+        // Invalid bytes are repaired as one decode repairs them.
+        let broken: [UInt8] = Array(String(repeating: "y", count: 300).utf8) + [0xC3, 0x41, 0xE2, 0x82] + Array(String(repeating: "z", count: 100).utf8)
+        XCTAssertEqual(broken.withUnsafeBufferPointer { String(decodingStretches: $0) }, String(decoding: broken, as: UTF8.self))
+    }
+
     /// Random fragments from a vocabulary of tokens both paths must agree on whenever the fast one takes them.
     func testRandomFragmentsAgree() {
         let tokens = [

@@ -51,3 +51,36 @@ enum ByteScan {
         return i
     }
 }
+
+extension String {
+    /// A string from UTF-8 (an item body, mostly), made in stretches so that the standard library's
+    /// validation takes its word-at-a-time path over the long ASCII ones and its character-at-a-time
+    /// path only around other characters; one call over a whole body with a single "é" in it would
+    /// take the slow path for every byte.
+    init(decodingStretches bytes: UnsafeBufferPointer<UInt8>) {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var next = ByteScan.firstNonASCII(in: raw, from: 0)
+        guard next < bytes.count, bytes.count > 256 else {
+            self = String(decoding: bytes, as: UTF8.self)
+            return
+        }
+        var result = ""
+        result.reserveCapacity(bytes.count)
+        var start = 0
+        while start < bytes.count {
+            // [start, next) is ASCII; [next, end) holds the other characters and short ASCII gaps.
+            var end = next
+            while end < bytes.count {
+                while end < bytes.count, bytes[end] >= 0x80 { end += 1 }
+                let after = ByteScan.firstNonASCII(in: raw, from: end)
+                if after - end >= 64 || after == bytes.count { break }
+                end = after
+            }
+            if next > start { result += String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<next]), as: UTF8.self) }
+            if end > next { result += String(decoding: UnsafeBufferPointer(rebasing: bytes[next..<end]), as: UTF8.self) }
+            start = end
+            next = ByteScan.firstNonASCII(in: raw, from: start)
+        }
+        self = result
+    }
+}

@@ -38,7 +38,7 @@ public enum HTMLSanitizer {
         }
         var source = html
         if let sanitized = source.withUTF8({ WellNestedFragment.sanitize($0, base: base) }) {
-            return String(decoding: sanitized, as: UTF8.self)
+            return sanitized.withUnsafeBufferPointer { String(decodingStretches: $0) }
         }
         return sanitizeWithLibXML(html, base: base)
     }
@@ -52,7 +52,7 @@ public enum HTMLSanitizer {
             return escapeText(String(decoding: bytes, as: UTF8.self))
         }
         if let sanitized = WellNestedFragment.sanitize(bytes, base: base) {
-            return String(decoding: sanitized, as: UTF8.self)
+            return sanitized.withUnsafeBufferPointer { String(decodingStretches: $0) }
         }
         return sanitizeWithLibXML(String(decoding: bytes, as: UTF8.self), base: base)
     }
