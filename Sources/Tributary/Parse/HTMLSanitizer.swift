@@ -247,7 +247,8 @@ public enum PlainText {
                     i += 1
                 }
             }
-            return out.elementsEqual(bytes) ? text : String(decoding: out, as: UTF8.self)
+            let unchanged = out.count == bytes.count && out.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            return unchanged ? text : String(decoding: out, as: UTF8.self)
         }
     }
 

@@ -352,7 +352,9 @@ private struct TreeBuilder {
         let top = stack.count - 1
         let repaired = repair ? pending.withUnsafeBufferPointer { XMLDocumentReader.repairedDoubleEncoding($0) } : nil
         if pending.count >= 256 {
-            children[top].append(.utf8(repaired ?? pending))
+            // A copy of exactly its size: handing over `pending` itself would leave every long run
+            // holding a buffer as large as the longest text seen so far.
+            children[top].append(.utf8(repaired ?? Array(pending[...])))
         } else {
             children[top].append(.text(String(decoding: repaired ?? pending, as: UTF8.self)))
         }
@@ -374,21 +376,27 @@ private struct TreeBuilder {
                 let a = attributes + 5 * k
                 let aName = name(a[0]) ?? ""
                 let aNamespace = name(a[2])
-                value.removeAll(keepingCapacity: true)
+                var v = ""
                 if let from = a[3], let to = a[4] {
-                    // With entities left unsubstituted, libxml2 hands `&` in values over as `&#38;`.
-                    var p = from
-                    while p < to {
-                        if p.pointee == 0x26, to - p >= 5, p[1] == 0x23, p[2] == 0x33, p[3] == 0x38, p[4] == 0x3B {
-                            value.append(0x26)
-                            p += 5
-                        } else {
-                            value.append(p.pointee)
-                            p += 1
+                    let raw = UnsafeBufferPointer(start: from, count: to - from)
+                    if !raw.contains(0x26) {
+                        v = String(decoding: raw, as: UTF8.self)
+                    } else {
+                        // With entities left unsubstituted, libxml2 hands `&` in values over as `&#38;`.
+                        value.removeAll(keepingCapacity: true)
+                        var p = from
+                        while p < to {
+                            if p.pointee == 0x26, to - p >= 5, p[1] == 0x23, p[2] == 0x33, p[3] == 0x38, p[4] == 0x3B {
+                                value.append(0x26)
+                                p += 5
+                            } else {
+                                value.append(p.pointee)
+                                p += 1
+                            }
                         }
+                        v = String(decoding: value, as: UTF8.self)
                     }
                 }
-                var v = String(decoding: value, as: UTF8.self)
                 if aNamespace == xmlNamespaceURI && aName == "base" {
                     elementBase = URIResolver.resolve(v.trimmed, against: parentBase)
                 }

@@ -24,18 +24,16 @@ enum WellNestedFragment {
 
     /// Allowed element names (the sanitizer's list), indexed; the index is an element's id.
     static let elements: [String] = HTMLSanitizer.allowedElements.filter { !HTMLSanitizer.droppedVoid.contains($0) }.sorted()
-    /// Packed names, sorted, with the element id of each.
-    private static let elementKeys: [(key: UInt64, id: Int)] = elements.enumerated()
-        .map { (pack($0.element.utf8), $0.offset) }.sorted { $0.key < $1.key }
+    /// Packed names with the element id of each.
+    private static let elementKeys: [(key: UInt64, id: Int)] = elements.enumerated().map { (pack($0.element.utf8), $0.offset) }
     private static let divID = elements.firstIndex(of: "div")!
     static let attributes: [String] = HTMLSanitizer.allowedAttributes.sorted()
-    private static let attributeKeys: [(key: UInt64, id: Int)] = attributes.enumerated()
-        .map { (pack($0.element.utf8), $0.offset) }.sorted { $0.key < $1.key }
+    private static let attributeKeys: [(key: UInt64, id: Int)] = attributes.enumerated().map { (pack($0.element.utf8), $0.offset) }
 
     /// Everything the scanner looks up per tag, in arrays indexed by id: read once per fragment.
     private struct Tables {
-        let elementKeys = WellNestedFragment.elementKeys
-        let attributeKeys = WellNestedFragment.attributeKeys
+        let elementKeys = NameTable(WellNestedFragment.elementKeys)
+        let attributeKeys = NameTable(WellNestedFragment.attributeKeys)
         let elementBytes = elements.map { Array($0.utf8) }
         let attributeBytes = attributes.map { Array($0.utf8) }
         let isVoid = elements.map { HTMLSanitizer.voidElements.contains($0) }
@@ -123,13 +121,34 @@ enum WellNestedFragment {
         return key
     }
 
-    private static func lookup(_ key: UInt64, in table: [(key: UInt64, id: Int)]) -> Int? {
-        var low = 0, high = table.count
-        while low < high {
-            let mid = (low + high) / 2
-            if table[mid].key < key { low = mid + 1 } else { high = mid }
+    /// Open addressing over 256 slots (the tables hold under a hundred names): usually one probe.
+    struct NameTable {
+        private var slots = [(key: UInt64, id: Int)](repeating: (0, -1), count: 256)
+
+        init(_ entries: [(key: UInt64, id: Int)]) {
+            for entry in entries {
+                var slot = Self.slot(entry.key)
+                while slots[slot].id >= 0 { slot = (slot + 1) & 255 }
+                slots[slot] = entry
+            }
         }
-        return low < table.count && table[low].key == key ? table[low].id : nil
+
+        static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56) }
+
+        func id(_ key: UInt64) -> Int? {
+            guard key != 0 else { return nil }
+            var slot = Self.slot(key)
+            while true {
+                let entry = slots[slot]
+                if entry.id < 0 { return nil }
+                if entry.key == key { return entry.id }
+                slot = (slot + 1) & 255
+            }
+        }
+    }
+
+    private static func lookup(_ key: UInt64, in table: NameTable) -> Int? {
+        table.id(key)
     }
 
     private struct Scanner {
@@ -401,8 +420,17 @@ enum WellNestedFragment {
             guard url.count > 8, url[0] == 0x68, url[1] == 0x74, url[2] == 0x74, url[3] == 0x70 else { return false }
             let rest = url[4] == 0x73 ? 5 : 4
             guard url[rest] == 0x3A, url[rest + 1] == 0x2F, url[rest + 2] == 0x2F else { return false }
-            for byte in url where byte <= 0x20 || (byte >= 0xC2 && byte <= 0xE3) { return false }
-            return true
+            // Plain ASCII without spaces or control characters; other URLs take the general path.
+            return url.withUnsafeBytes { raw -> Bool in
+                guard ByteScan.firstNonASCII(in: raw, from: 0) == raw.count else { return false }
+                var i = 0
+                while i + 8 <= raw.count {
+                    if ByteScan.hasBelow(ByteScan.word(raw.baseAddress!, i), 0x21) { return false }
+                    i += 8
+                }
+                while i < raw.count { if raw[i] <= 0x20 { return false }; i += 1 }
+                return true
+            }
         }
 
         /// U+FFFE or U+FFFF, which are not XML characters: libxml2 stops at them.
