@@ -38,7 +38,7 @@ public enum HTMLSanitizer {
         }
         var source = html
         if let sanitized = source.withUTF8({ WellNestedFragment.sanitize($0, base: base) }) {
-            return sanitized.withUnsafeBufferPointer { String(decodingStretches: $0) }
+            return sanitized
         }
         return sanitizeWithLibXML(html, base: base)
     }
@@ -52,7 +52,7 @@ public enum HTMLSanitizer {
             return escapeText(String(decoding: bytes, as: UTF8.self))
         }
         if let sanitized = WellNestedFragment.sanitize(bytes, base: base) {
-            return sanitized.withUnsafeBufferPointer { String(decodingStretches: $0) }
+            return sanitized
         }
         return sanitizeWithLibXML(String(decoding: bytes, as: UTF8.self), base: base)
     }
@@ -81,6 +81,23 @@ public enum HTMLSanitizer {
         var copy = text
         copy.withUTF8 { appendEscaped(UnsafeRawBufferPointer($0), quotes: quotes, to: &out) }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `bytes` with `&`, `<`, `>` (and `"` when `quotes`) escaped.
+    static func appendEscaped(_ bytes: UnsafeRawBufferPointer, quotes: Bool, to out: inout ByteWriter) {
+        guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }) else {
+            out.append(bytes)
+            return
+        }
+        for byte in bytes {
+            switch byte {
+            case 0x26: out.append("&amp;")
+            case 0x3C: out.append("&lt;")
+            case 0x3E: out.append("&gt;")
+            case 0x22 where quotes: out.append("&quot;")
+            default: out.append(byte)
+            }
+        }
     }
 
     /// Appends `bytes` with `&`, `<`, `>` (and `"` when `quotes`) escaped.
@@ -215,7 +232,7 @@ public enum PlainText {
         guard text.containsByte(where: { $0 == 0x3C || $0 == 0x26 }) else { return collapse(text) }
         var source = text
         if let decoded = source.withUTF8({ WellNestedFragment.text($0) }) {
-            return collapse(String(decoding: decoded, as: UTF8.self))
+            return collapse(decoded)
         }
         return fromHTMLWithLibXML(text)
     }

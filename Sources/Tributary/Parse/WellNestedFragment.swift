@@ -9,17 +9,17 @@
 /// every body of the conformance corpus and re-probe libxml2's auto-close rules.
 enum WellNestedFragment {
     /// Sanitized HTML for `source`, or nil when libxml2 must read it.
-    static func sanitize(_ source: UnsafeBufferPointer<UInt8>, base: String?) -> [UInt8]? {
-        guard source.count > 0 else { return [] }
+    static func sanitize(_ source: UnsafeBufferPointer<UInt8>, base: String?) -> String? {
+        guard source.count > 0 else { return "" }
         var scanner = Scanner(source: source, base: base)
-        return scanner.run() ? scanner.out : nil
+        return scanner.run() ? String(decodingStretches: scanner.out.bytes) : nil
     }
 
     /// The text libxml2's HTML parser and `TextSink` give for `source` when it holds no tags (titles,
     /// names): references decoded, nothing escaped. Nil when it holds tags or anything unusual.
-    static func text(_ source: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    static func text(_ source: UnsafeBufferPointer<UInt8>) -> String? {
         var scanner = Scanner(source: source, base: nil)
-        return scanner.runText() ? scanner.out : nil
+        return scanner.runText() ? String(decoding: scanner.out.bytes, as: UTF8.self) : nil
     }
 
     /// Allowed element names (the sanitizer's list), indexed; the index is an element's id.
@@ -151,19 +151,19 @@ enum WellNestedFragment {
         table.id(key)
     }
 
-    private struct Scanner {
+    private struct Scanner: ~Copyable {
         let p: UnsafeBufferPointer<UInt8>
         let base: String?
         let t = WellNestedFragment.tables
         var i = 0
-        var out: [UInt8] = []
+        var out: ByteWriter
         var stack: [Int] = []
         var value: [UInt8] = []
 
         init(source: UnsafeBufferPointer<UInt8>, base: String?) {
             p = source
             self.base = base
-            out.reserveCapacity(source.count + source.count / 8)
+            out = ByteWriter(capacity: source.count + source.count / 8)
         }
 
         mutating func run() -> Bool {
@@ -184,11 +184,11 @@ enum WellNestedFragment {
                     if b == 0x3C || b == 0x26 || b == 0x3E || b < 0x20 || b == 0xEF { break }
                     i += 1
                 }
-                if i > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i])) }
+                if i > start { out.append(UnsafeBufferPointer(rebasing: p[start..<i])) }
                 guard i < n else { break }
                 switch p[i] {
                 case 0x3E:
-                    out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B]) // &gt;
+                    out.append("&gt;")
                     i += 1
                 case 0x09, 0x0A:
                     out.append(p[i])
@@ -199,7 +199,7 @@ enum WellNestedFragment {
                     i += 1
                 case 0x26:
                     guard let scalar = reference() else { return false }
-                    appendEscaped(scalar, to: &out, quotes: false)
+                    Scanner.appendEscaped(scalar, to: &out, quotes: false)
                 case 0x3C:
                     guard i + 1 < n else { return false }
                     switch p[i + 1] {
@@ -223,7 +223,7 @@ enum WellNestedFragment {
                 case 0x3C: return false
                 case 0x26:
                     guard let scalar = reference() else { return false }
-                    appendUTF8(scalar, to: &out)
+                    Scanner.appendUTF8(scalar, to: &out)
                 case 0x09, 0x0A:
                     out.append(b)
                     i += 1
@@ -286,7 +286,7 @@ enum WellNestedFragment {
             guard stack.count < 200, !t.closes[open * t.count + id] else { return false }
             let isVoid = t.isVoid[id]
             out.append(0x3C)
-            out.append(contentsOf: t.elementBytes[id])
+            out.append(t.elementBytes[id])
             var seen: UInt64 = 0
             while true {
                 skipBlanks()
@@ -311,7 +311,7 @@ enum WellNestedFragment {
                     let b = p[i]
                     if b == 0x26 {
                         guard let scalar = reference() else { return false }
-                        appendUTF8(scalar, to: &value)
+                        Scanner.appendUTF8(scalar, to: &value)
                     } else if (b < 0x20 && b != 0x09 && b != 0x0A) || (b == 0xEF && isNonCharacter(at: i)) {
                         return false
                     } else {
@@ -337,13 +337,13 @@ enum WellNestedFragment {
                     value = Array(URIResolver.resolve(url, against: base).utf8)
                 }
                 out.append(0x20)
-                out.append(contentsOf: t.attributeBytes[aid])
-                out.append(contentsOf: [0x3D, 0x22])
+                out.append(t.attributeBytes[aid])
+                out.append("=\"")
                 value.withUnsafeBytes { HTMLSanitizer.appendEscaped($0, quotes: true, to: &out) }
                 out.append(0x22)
             }
             if isVoid {
-                out.append(contentsOf: [0x20, 0x2F, 0x3E]) // " />"
+                out.append(" />")
             } else {
                 out.append(0x3E)
                 stack.append(id)
@@ -409,8 +409,8 @@ enum WellNestedFragment {
 
         mutating func appendEndTag(_ id: Int) {
             guard !t.isVoid[id] else { return }
-            out.append(contentsOf: [0x3C, 0x2F])
-            out.append(contentsOf: t.elementBytes[id])
+            out.append("</")
+            out.append(t.elementBytes[id])
             out.append(0x3E)
         }
 
@@ -440,16 +440,21 @@ enum WellNestedFragment {
 
         func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
-        func appendEscaped(_ scalar: Unicode.Scalar, to out: inout [UInt8], quotes: Bool) {
+        static func appendEscaped(_ scalar: Unicode.Scalar, to out: inout ByteWriter, quotes: Bool) {
             switch scalar {
-            case "&": out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
-            case "<": out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
-            case ">": out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
-            default: appendUTF8(scalar, to: &out)
+            case "&": out.append("&amp;")
+            case "<": out.append("&lt;")
+            case ">": out.append("&gt;")
+            default: Scanner.appendUTF8(scalar, to: &out)
             }
         }
 
-        func appendUTF8(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+        static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout ByteWriter) {
+            if scalar.value < 0x80 { out.append(UInt8(scalar.value)); return }
+            for byte in UTF8.encode(scalar)! { out.append(byte) }
+        }
+
+        static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
             if scalar.value < 0x80 { out.append(UInt8(scalar.value)); return }
             out.append(contentsOf: UTF8.encode(scalar)!)
         }
