@@ -171,18 +171,19 @@ enum WellNestedFragment {
             let raw = UnsafeRawPointer(p.baseAddress!)
             while i < n {
                 let start = i
-                // Eight bytes at a time through text with nothing to do.
+                // Eight bytes at a time through text with nothing to do; the lowest flagged byte of a
+                // word is exactly the first one to look at.
                 while i + 8 <= n {
-                    let w = ByteScan.word(raw, i)
-                    // `<` and `>` differ in one bit: one test finds both.
-                    if ByteScan.hasBelow(w, 0x20) || ByteScan.has(w | 0x0202_0202_0202_0202, 0x3E) || ByteScan.has(w, 0x26)
-                        || ByteScan.has(w, 0xEF) { break }
+                    let flagged = Self.stops(ByteScan.word(raw, i))
+                    if flagged != 0 { i += flagged.trailingZeroBitCount >> 3; break }
                     i += 8
                 }
-                while i < n {
-                    let b = p[i]
-                    if b == 0x3C || b == 0x26 || b == 0x3E || b < 0x20 || b == 0xEF { break }
-                    i += 1
+                if i + 8 > n {
+                    while i < n {
+                        let b = p[i]
+                        if b == 0x3C || b == 0x26 || b == 0x3E || b < 0x20 || b == 0xEF { break }
+                        i += 1
+                    }
                 }
                 if i > start { out.append(UnsafeBufferPointer(rebasing: p[start..<i])) }
                 guard i < n else { break }
@@ -412,6 +413,17 @@ enum WellNestedFragment {
             out.append("</")
             out.append(t.elementBytes[id])
             out.append(0x3E)
+        }
+
+        /// Nonzero when a byte of `w` needs a look in text: a control character, `<`, `>`, `&`, or 0xEF
+        /// (which may start U+FFFE). `<` and `>` differ in one bit, so one test finds both.
+        @inline(__always)
+        static func stops(_ w: UInt64) -> UInt64 {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x }
+            let below = (w &- ones &* 0x20) & ~w
+            let angle = zeroBytes((w | 0x0202_0202_0202_0202) ^ (ones &* 0x3E))
+            return (below | angle | zeroBytes(w ^ (ones &* 0x26)) | zeroBytes(w ^ (ones &* 0xEF))) & 0x8080_8080_8080_8080
         }
 
         /// `http://` or `https://` followed by no whitespace or control character: safe, absolute, and
