@@ -73,7 +73,7 @@ extension String {
             while end < bytes.count {
                 while end < bytes.count, bytes[end] >= 0x80 { end += 1 }
                 let after = ByteScan.firstNonASCII(in: raw, from: end)
-                if after - end >= 64 || after == bytes.count { break }
+                if after - end >= 256 || after == bytes.count { break }
                 end = after
             }
             if next > start { result += String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<next]), as: UTF8.self) }
