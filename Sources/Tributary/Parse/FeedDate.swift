@@ -199,7 +199,10 @@ public enum FeedDate {
             guard isLetter(c) else { return nil }
             var k = i
             while k < j, isLetter(bytes[k]) || bytes[k] == 0x2E { k += 1 }
-            let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<k]), as: UTF8.self).lowercased()
+            // Letters and dots only, so ASCII: lower-cased byte by byte, counted in bytes.
+            var lowered = [UInt8](UnsafeBufferPointer(rebasing: bytes[i..<k]))
+            for index in lowered.indices { lowered[index] |= lowered[index] == 0x2E ? 0 : 0x20 }
+            let word = String(decoding: lowered, as: UTF8.self)
             if k < j {
                 // "GMT+02:00", "UTC-5", "Etc/GMT"
                 if (word == "gmt" || word == "utc" || word == "ut"), bytes[k] == 0x2B || bytes[k] == 0x2D, let o = parseOffset(k, j) {
@@ -210,9 +213,10 @@ public enum FeedDate {
                 if word == "etc", bytes[k] == 0x2F { sawZone = true; continue }
                 return nil
             }
-            if month == nil, word.count >= 3, let m = months[String(word.prefix(3))], !word.hasSuffix(".m.") {
+            if month == nil, lowered.count >= 3, let m = months[String(decoding: lowered[..<3], as: UTF8.self)], !word.hasSuffix(".m.") {
                 month = m
-            } else if !sawZone, let z = zoneOffset(word) {
+            } else if !sawZone, let h = zoneHours[word] {
+                let z = h * 3600
                 offset = z
                 sawZone = true
             }

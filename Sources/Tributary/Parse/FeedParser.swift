@@ -230,14 +230,16 @@ enum FeedFields {
         guard !text.isEmpty else { return nil }
         // Most authors are a plain name: no need for the character-level searches below.
         guard text.utf8.contains(where: { $0 == 0x28 || $0 == 0x3C }) else { return text }
-        if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
-            let inside = text[text.index(after: open)..<close].trimmed
+        // The delimiters are ASCII: search the UTF-8 view, whose indices slice the string as well.
+        let utf8 = text.utf8
+        if let open = utf8.firstIndex(of: 0x28), let close = utf8.lastIndex(of: 0x29), open < close {
+            let inside = text[utf8.index(after: open)..<close].trimmed
             let outside = text[..<open].trimmed
             // "me@x.org (Jane Doe)" names her inside; "Jane Doe (me@x.org)" outside.
-            if inside.contains("@") && !outside.isEmpty && !outside.contains("@") { return outside }
+            if inside.utf8.contains(0x40) && !outside.isEmpty && !outside.utf8.contains(0x40) { return outside }
             if !inside.isEmpty { return inside }
         }
-        if let lt = text.firstIndex(of: "<"), text.hasSuffix(">") {
+        if let lt = utf8.firstIndex(of: 0x3C), utf8.last == 0x3E {
             let name = text[..<lt].trimmed
             if !name.isEmpty { return name }
         }

@@ -56,7 +56,10 @@ final class MarkupElement {
     }
 
     var elements: [MarkupElement] {
-        children.compactMap { if case .element(let e) = $0 { return e } else { return nil } }
+        var found: [MarkupElement] = []
+        found.reserveCapacity(children.count)
+        for case .element(let e) in children { found.append(e) }
+        return found
     }
 }
 
