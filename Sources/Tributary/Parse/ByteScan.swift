@@ -102,6 +102,9 @@ struct ByteWriter: ~Copyable {
 
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
+    /// Empties the buffer, keeping its memory.
+    mutating func removeAll() { count = 0 }
+
     @inline(__always)
     private mutating func reserve(_ extra: Int) {
         guard count + extra > capacity else { return }

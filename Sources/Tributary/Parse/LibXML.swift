@@ -295,7 +295,7 @@ enum XMLDocumentReader {
 }
 
 /// Builds the Swift tree from libxml2's SAX2 events, the same tree `convert` makes from libxml2's.
-private struct TreeBuilder {
+private struct TreeBuilder: ~Copyable {
     /// Events from any other context (libxml2 checks entity content in a nested one) are not ours.
     let context: xmlParserCtxtPtr
     let base: String?
@@ -306,7 +306,7 @@ private struct TreeBuilder {
     /// element ends (growing each element's own array cost several reallocations per item).
     var children: [[MarkupNode]] = []
     /// Text of the innermost open element since its last child element.
-    var pending: [UInt8] = []
+    var pending = ByteWriter(capacity: 4096)
     /// Set when the document declares an entity: then libxml2's tree is used instead.
     var declaresEntities = false
     /// Names and namespace URIs come interned in libxml2's dictionary: one Swift string each, kept in
@@ -319,7 +319,6 @@ private struct TreeBuilder {
         self.context = context
         self.base = base
         self.repair = repair
-        pending.reserveCapacity(4096)
     }
 
     static func of(_ ctx: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<TreeBuilder>? {
@@ -351,17 +350,18 @@ private struct TreeBuilder {
     }
 
     mutating func flush() {
-        guard !pending.isEmpty, !stack.isEmpty else { pending.removeAll(keepingCapacity: true); return }
+        guard pending.count > 0 else { return }
+        defer { pending.removeAll() }
+        guard !stack.isEmpty else { return }
         let top = stack.count - 1
-        let repaired = repair ? pending.withUnsafeBufferPointer { XMLDocumentReader.repairedDoubleEncoding($0) } : nil
+        let repaired = repair ? XMLDocumentReader.repairedDoubleEncoding(pending.bytes) : nil
         if pending.count >= 256 {
             // A copy of exactly its size: handing over `pending` itself would leave every long run
             // holding a buffer as large as the longest text seen so far.
-            children[top].append(.utf8(repaired ?? Array(pending[...])))
+            children[top].append(.utf8(repaired ?? Array(pending.bytes)))
         } else {
-            children[top].append(.text(String(decoding: repaired ?? pending, as: UTF8.self)))
+            children[top].append(.text(repaired.map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: pending.bytes, as: UTF8.self)))
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
     mutating func start(localname: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
@@ -449,7 +449,7 @@ private struct TreeBuilder {
         h.endElementNs = { ctx, _, _, _ in TreeBuilder.of(ctx)?.pointee.end() }
         h.characters = { ctx, bytes, count in
             guard let builder = TreeBuilder.of(ctx), let bytes, count > 0 else { return }
-            builder.pointee.pending.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
+            builder.pointee.pending.append(UnsafeBufferPointer(start: bytes, count: Int(count)))
         }
         h.ignorableWhitespace = h.characters
         h.cdataBlock = { ctx, bytes, count in
@@ -457,7 +457,7 @@ private struct TreeBuilder {
             // XML reads CR LF and lone CR as LF; the pull parser does so inside CDATA, the push parser not.
             let raw = UnsafeRawBufferPointer(start: bytes, count: Int(count))
             guard ByteScan.firstIndex(of: 0x0D, or: 0x0D, in: raw, from: 0) < raw.count else {
-                builder.pointee.pending.append(contentsOf: raw)
+                builder.pointee.pending.append(raw)
                 return
             }
             var normalized: [UInt8] = []
@@ -472,7 +472,7 @@ private struct TreeBuilder {
                 }
                 i += 1
             }
-            builder.pointee.pending.append(contentsOf: normalized)
+            builder.pointee.pending.append(normalized)
         }
         h.entityDecl = { ctx, _, _, _, _, _ in
             guard let builder = TreeBuilder.of(ctx) else { return }
