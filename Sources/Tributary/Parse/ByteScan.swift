@@ -1,3 +1,5 @@
+import Foundation
+
 /// Word-at-a-time byte searches: the parser's own passes over a document (validation, entity repair,
 /// body sanitizing) test eight bytes per step instead of one.
 enum ByteScan {
@@ -29,7 +31,12 @@ enum ByteScan {
 
     /// The first index at or after `start` whose byte is `a` or `b`, else `bytes.count`.
     static func firstIndex(of a: UInt8, or b: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
-        guard let base = bytes.baseAddress else { return bytes.count }
+        guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
+        if a == b {
+            // One byte: the C library's vectorised search.
+            guard let found = memchr(base + start, Int32(a), bytes.count - start) else { return bytes.count }
+            return base.distance(to: UnsafeRawPointer(found))
+        }
         var i = start
         let n = bytes.count
         while i + 8 <= n {
