@@ -53,6 +53,7 @@ enum ByteScan {
         guard let base = bytes.baseAddress else { return bytes.count }
         var i = start
         let n = bytes.count
+        while i + 32 <= n, (word(base, i) | word(base, i + 8) | word(base, i + 16) | word(base, i + 24)) & highs == 0 { i += 32 }
         while i + 8 <= n, word(base, i) & highs == 0 { i += 8 }
         while i < n, bytes[i] < 0x80 { i += 1 }
         return i
