@@ -91,6 +91,7 @@ final class WellNestedFragmentTests: XCTestCase {
         let texts = [
             "Q&A", "AT&T and R&D", "Caf&eacute; &amp; bar", "&#8220;Quoted&#8221; &#x2014; dash", "5 > 3", "&nbsp;lead",
             "&unknown; &AMP; &amp.x; &#65", "tab\there\nnewline", "Ünïcödé &copy; 中文", "&", "x &", "&#0; y",
+            "<b>bold</b> and <p>para</p>line<br>break<li>item</li>", "<div>a</div><div>b</div>",
         ]
         var taken = 0
         for text in texts {
@@ -100,7 +101,7 @@ final class WellNestedFragmentTests: XCTestCase {
             XCTAssertEqual(PlainText.collapse(fast), PlainText.fromHTMLWithLibXML(text), text.debugDescription)
         }
         XCTAssertGreaterThanOrEqual(taken, texts.count - 2)
-        for declined in ["<b>x</b>", "a\u{01}b", "\r\n", "x\u{FFFE}"] {
+        for declined in ["a < b", "<script>x</script>", "a\u{01}b", "\r\n", "x\u{FFFE}"] {
             var copy = declined
             XCTAssertNil(copy.withUTF8({ WellNestedFragment.text($0) }), declined.debugDescription)
         }
@@ -183,10 +184,19 @@ final class WellNestedFragmentTests: XCTestCase {
         }
         var taken = 0
         var syntheticTaken = 0
-        for (index, (text, base)) in texts.enumerated() where assertSame(text, base: base) {
-            taken += 1
-            _ = index
+        var sanitizedTaken = 0
+        for (text, base) in texts {
+            if assertSame(text, base: base) { taken += 1 }
+            // Text extraction (fingerprints, titles) must agree with libxml2 too, on raw and on sanitized HTML.
+            let sanitized = HTMLSanitizer.sanitize(text, base: base)
+            for source in [text, sanitized] {
+                var copy = source
+                guard let fast = copy.withUTF8({ WellNestedFragment.text($0) }) else { continue }
+                if source == sanitized { sanitizedTaken += 1 }
+                XCTAssertEqual(PlainText.collapse(fast), PlainText.fromHTMLWithLibXML(source), "text of \(source.prefix(200).debugDescription)")
+            }
         }
+        XCTAssertGreaterThan(Double(sanitizedTaken), 0.95 * Double(texts.count), "sanitized HTML read as text on the fast path")
         // The synthetic corpus is what news sites publish: its bodies should nearly all take the fast path.
         var syntheticTexts = 0
         bodies.removeAll()

@@ -15,11 +15,12 @@ enum WellNestedFragment {
         return scanner.run() ? String(decodingStretches: scanner.out.bytes) : nil
     }
 
-    /// The text libxml2's HTML parser and `TextSink` give for `source` when it holds no tags (titles,
-    /// names): references decoded, nothing escaped. Nil when it holds tags or anything unusual.
+    /// The text libxml2's HTML parser and `TextSink` give for the same subset of fragments: references
+    /// decoded, nothing escaped, a space where `br`, `p`, `div` or `li` starts. (Fingerprints read
+    /// sanitized bodies this way, and titles.) Nil for anything outside the subset.
     static func text(_ source: UnsafeBufferPointer<UInt8>) -> String? {
-        var scanner = Scanner(source: source, base: nil)
-        return scanner.runText() ? String(decoding: scanner.out.bytes, as: UTF8.self) : nil
+        var scanner = Scanner(source: source, base: nil, textOnly: true)
+        return scanner.run() ? String(decodingStretches: scanner.out.bytes) : nil
     }
 
     /// Allowed element names (the sanitizer's list), indexed; the index is an element's id.
@@ -38,6 +39,8 @@ enum WellNestedFragment {
         let attributeBytes = attributes.map { Array($0.utf8) }
         let isVoid = elements.map { HTMLSanitizer.voidElements.contains($0) }
         let isURL = attributes.map { HTMLSanitizer.urlAttributes.contains($0) }
+        /// Where `TextSink` separates words.
+        let spaceBefore = elements.map { ["br", "p", "div", "li"].contains($0) }
         let closes = WellNestedFragment.closes
         let count = elements.count
     }
@@ -155,12 +158,15 @@ enum WellNestedFragment {
         let p: UnsafeBufferPointer<UInt8>
         let base: String?
         let t = WellNestedFragment.tables
+        /// Text for `PlainText` instead of sanitized HTML.
+        let textOnly: Bool
         var i = 0
         var out: ByteWriter
         var stack: [Int] = []
         var value: [UInt8] = []
 
-        init(source: UnsafeBufferPointer<UInt8>, base: String?) {
+        init(source: UnsafeBufferPointer<UInt8>, base: String?, textOnly: Bool = false) {
+            self.textOnly = textOnly
             p = source
             self.base = base
             out = ByteWriter(capacity: source.count + source.count / 8)
@@ -189,7 +195,7 @@ enum WellNestedFragment {
                 guard i < n else { break }
                 switch p[i] {
                 case 0x3E:
-                    out.append("&gt;")
+                    if textOnly { out.append(0x3E) } else { out.append("&gt;") }
                     i += 1
                 case 0x09, 0x0A:
                     out.append(p[i])
@@ -200,7 +206,7 @@ enum WellNestedFragment {
                     i += 1
                 case 0x26:
                     guard let scalar = reference() else { return false }
-                    Scanner.appendEscaped(scalar, to: &out, quotes: false)
+                    if textOnly { Scanner.appendUTF8(scalar, to: &out) } else { Scanner.appendEscaped(scalar, to: &out, quotes: false) }
                 case 0x3C:
                     guard i + 1 < n else { return false }
                     switch p[i + 1] {
@@ -213,31 +219,7 @@ enum WellNestedFragment {
                 }
             }
             // libxml2 closes whatever is still open at the end of the fragment.
-            while let id = stack.popLast() { appendEndTag(id) }
-            return true
-        }
-
-        mutating func runText() -> Bool {
-            while i < p.count {
-                let b = p[i]
-                switch b {
-                case 0x3C: return false
-                case 0x26:
-                    guard let scalar = reference() else { return false }
-                    Scanner.appendUTF8(scalar, to: &out)
-                case 0x09, 0x0A:
-                    out.append(b)
-                    i += 1
-                case 0xEF:
-                    guard !isNonCharacter(at: i) else { return false }
-                    out.append(b)
-                    i += 1
-                default:
-                    guard b >= 0x20 else { return false }
-                    out.append(b)
-                    i += 1
-                }
-            }
+            while let id = stack.popLast() { if !textOnly { appendEndTag(id) } }
             return true
         }
 
@@ -260,7 +242,7 @@ enum WellNestedFragment {
             guard i < p.count, p[i] == 0x3E, stack.last == id else { return false }
             i += 1
             stack.removeLast()
-            appendEndTag(id)
+            if !textOnly { appendEndTag(id) }
             return true
         }
 
@@ -286,8 +268,12 @@ enum WellNestedFragment {
             let open = stack.last ?? divID
             guard stack.count < 200, !t.closes[open * t.count + id] else { return false }
             let isVoid = t.isVoid[id]
-            out.append(0x3C)
-            out.append(t.elementBytes[id])
+            if textOnly {
+                if t.spaceBefore[id] { out.append(0x20) }
+            } else {
+                out.append(0x3C)
+                out.append(t.elementBytes[id])
+            }
             var seen: UInt64 = 0
             while true {
                 skipBlanks()
@@ -330,7 +316,7 @@ enum WellNestedFragment {
                 guard i + 1 < p.count, p[i + 1] == 0x20 || p[i + 1] == 0x0A || p[i + 1] == 0x09 || p[i + 1] == 0x3E || p[i + 1] == 0x2F else { return false }
                 i += 1
                 // Duplicates: libxml2 keeps the first.
-                guard let aid = attribute, seen & (1 << UInt64(aid)) == 0 else { continue }
+                guard !textOnly, let aid = attribute, seen & (1 << UInt64(aid)) == 0 else { continue }
                 seen |= 1 << UInt64(aid)
                 if t.isURL[aid] && !isPlainAbsoluteHTTP(value) {
                     let url = String(decoding: value, as: UTF8.self).trimmed
@@ -344,9 +330,9 @@ enum WellNestedFragment {
                 out.append(0x22)
             }
             if isVoid {
-                out.append(" />")
+                if !textOnly { out.append(" />") }
             } else {
-                out.append(0x3E)
+                if !textOnly { out.append(0x3E) }
                 stack.append(id)
             }
             return true
