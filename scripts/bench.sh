@@ -27,7 +27,7 @@ if [ ! -f "$corpus/manifest.json" ]; then
 fi
 
 echo "== parse (one core, from memory)"
-.build/release/tributary-bench parse "$corpus/feeds" 3
+.build/release/tributary-bench parse "$corpus/feeds" 5
 
 echo "== emit (rewrite a 500-entry output from a database of 1,000,000 items)"
 [ -f "$work/emit.sqlite" ] || echo "(first run: loading 1,000,000 synthetic items, about a minute)"

@@ -1,9 +1,10 @@
 import Foundation
 import CLibXML2
 
-// All libxml2 pointer handling lives in this file: it turns feed documents and HTML pages into the
-// small Swift tree below, streams HTML fragments (item bodies) as events without any tree, resolves
-// URIs and looks up HTML entities. Everything else works on Swift values.
+// All libxml2 pointer handling lives in this file: it turns feed documents (from the push parser's SAX2
+// events, or from libxml2's recovering tree for broken ones) and HTML pages into the small Swift tree
+// below, streams HTML fragments (item bodies `WellNestedFragment` does not take) as events without any
+// tree, resolves URIs and looks up HTML entities. Everything else works on Swift values.
 
 /// An element of a parsed XML or HTML document.
 final class MarkupElement {
