@@ -113,6 +113,7 @@ final class WellNestedFragmentTests: XCTestCase {
         XCTAssertEqual(PlainText.collapse("\u{2009}z\u{205F}\u{1680}"), "z")
         XCTAssertEqual(PlainText.collapse("é\u{85}è\u{2028}\u{202F}ü"), "é è ü")
         XCTAssertEqual(PlainText.collapse("\u{1C}\u{1F}"), "")
+        XCTAssertEqual(PlainText.collapse(""), "")
         XCTAssertEqual(PlainText.collapse("No change, Ünïcödé 中文"), "No change, Ünïcödé 中文")
         XCTAssertEqual(PlainText.collapse("\u{2030}\u{E2}"), "\u{2030}\u{E2}") // per mille: not whitespace
     }

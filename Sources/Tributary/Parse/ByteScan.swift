@@ -93,10 +93,24 @@ extension String {
     }
 }
 
+/// Where escaped markup is written: a `ByteWriter`, or a byte array.
+protocol ByteSink: ~Copyable {
+    mutating func append(_ byte: UInt8)
+    mutating func append(_ bytes: UnsafeRawBufferPointer)
+    mutating func append(_ text: StaticString)
+}
+
+extension Array: ByteSink where Element == UInt8 {
+    mutating func append(_ bytes: UnsafeRawBufferPointer) { append(contentsOf: bytes) }
+    mutating func append(_ text: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+}
+
 /// A growable byte buffer for the sanitizer's inner loop: an append is a capacity check and a copy,
 /// where `Array.append(contentsOf:)` went through its generic path (and array literals were built
 /// first). Owns its memory; frees it when it goes.
-struct ByteWriter: ~Copyable {
+struct ByteWriter: ByteSink, ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0

@@ -84,7 +84,7 @@ public enum HTMLSanitizer {
     }
 
     /// Appends `bytes` with `&`, `<`, `>` (and `"` when `quotes`) escaped.
-    static func appendEscaped(_ bytes: UnsafeRawBufferPointer, quotes: Bool, to out: inout ByteWriter) {
+    static func appendEscaped<Sink: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, quotes: Bool, to out: inout Sink) {
         guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }) else {
             out.append(bytes)
             return
@@ -95,23 +95,6 @@ public enum HTMLSanitizer {
             case 0x3C: out.append("&lt;")
             case 0x3E: out.append("&gt;")
             case 0x22 where quotes: out.append("&quot;")
-            default: out.append(byte)
-            }
-        }
-    }
-
-    /// Appends `bytes` with `&`, `<`, `>` (and `"` when `quotes`) escaped.
-    static func appendEscaped(_ bytes: UnsafeRawBufferPointer, quotes: Bool, to out: inout [UInt8]) {
-        guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }) else {
-            out.append(contentsOf: bytes)
-            return
-        }
-        for byte in bytes {
-            switch byte {
-            case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B]) // &amp;
-            case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B]) // &lt;
-            case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B]) // &gt;
-            case 0x22 where quotes: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B]) // &quot;
             default: out.append(byte)
             }
         }
@@ -264,7 +247,8 @@ public enum PlainText {
                     i += 1
                 }
             }
-            let unchanged = out.count == bytes.count && out.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            let unchanged = out.count == bytes.count
+                && (bytes.isEmpty || out.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
             return unchanged ? text : String(decoding: out, as: UTF8.self)
         }
     }
