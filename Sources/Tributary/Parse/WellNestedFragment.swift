@@ -2,11 +2,12 @@
 /// with exactly the result libxml2's HTML parser followed by `SanitizingSink` gives them.
 ///
 /// Most feed bodies are such fragments, and libxml2 2.9's HTML parser reads them at about
-/// 55 MB/s, which made it most of the parse time. Anything outside the subset (comments aside:
-/// scripts, unknown or disallowed tags, unquoted or valueless attributes, mismatched end tags, a
-/// start tag libxml2 would auto-close an open element for, `<` as text, control characters)
-/// returns nil, and the caller hands the fragment to libxml2 as before. Tests compare both paths on
-/// every body of the conformance corpus and re-probe libxml2's auto-close rules.
+/// 55 MB/s, which made it most of the parse time. Anything outside the subset (scripts, unknown or
+/// disallowed tags, unquoted or valueless attributes, mismatched end tags, a start tag libxml2 would
+/// auto-close an open element for, `<` as text, CDATA and processing instructions, control characters,
+/// U+FFFE) returns nil, and the caller hands the fragment to libxml2 as before; plain comments are
+/// handled. Tests compare both paths on every body of the conformance corpus and re-probe libxml2's
+/// auto-close rules.
 enum WellNestedFragment {
     /// Sanitized HTML for `source`, or nil when libxml2 must read it.
     static func sanitize(_ source: UnsafeBufferPointer<UInt8>, base: String?) -> String? {
