@@ -2,6 +2,25 @@ import XCTest
 @testable import Tributary
 
 final class IdentifyTests: XCTestCase {
+    func testScalarsTakenAsNFCStableAreStable() {
+        // Each scalar alone, after a letter, and before a combining mark: NFC must leave the first two
+        // untouched, and the third only where the mark itself composes with it.
+        var checked = 0
+        for value in UInt32(0x80)...0x21FF {
+            guard let scalar = Unicode.Scalar(value), ContentFingerprint.isStableUnderNFC(scalar) else { continue }
+            let alone = String(Character(scalar))
+            XCTAssertEqual(alone.precomposedStringWithCanonicalMapping.unicodeScalars.map(\.value), [value], "U+\(String(value, radix: 16))")
+            XCTAssertEqual(scalar.properties.canonicalCombiningClass, .notReordered, "U+\(String(value, radix: 16))")
+            let pair = "a" + alone
+            XCTAssertEqual(pair.precomposedStringWithCanonicalMapping.unicodeScalars.map(\.value), [0x61, value], "a U+\(String(value, radix: 16))")
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 900)
+        // Text outside the list still goes through Foundation: a decomposed é is composed.
+        XCTAssertEqual(ContentFingerprint.normalize("Cafe\u{301} cafe\u{301}"), "caf\u{E9} caf\u{E9}")
+        XCTAssertEqual(ContentFingerprint.normalize("Café Déjà Vu"), "café déjà vu")
+    }
+
     func testCanonicalURLVariantsAgree() {
         let base = CanonicalURL.key("https://www.dawn.com/news/1234?id=5")
         XCTAssertNotNil(base)

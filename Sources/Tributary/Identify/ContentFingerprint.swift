@@ -27,8 +27,9 @@ public enum ContentFingerprint {
     /// quotes and dashes folded: publishing systems "smarten" the same agency copy differently.
     public static func normalize(_ html: String) -> String {
         let plain = PlainText.fromHTML(html)
-        // NFC changes nothing in ASCII text, which most news copy is.
-        let text = (plain.containsByte { $0 >= 0x80 } ? plain.precomposedStringWithCanonicalMapping : plain).lowercased()
+        // NFC changes nothing in text whose characters are all NFC-stable starters (ASCII, Latin, general
+        // punctuation: most news copy); Foundation's normalization goes through UTF-16 and is slow.
+        let text = (plain.unicodeScalars.allSatisfy(isStableUnderNFC) ? plain : plain.precomposedStringWithCanonicalMapping).lowercased()
         guard text.containsByte(where: { $0 == 0xE2 }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -41,6 +42,19 @@ public enum ContentFingerprint {
             }
         }
         return String(out)
+    }
+
+    /// Scalars NFC leaves alone whatever surrounds them: no combining class, no canonical decomposition,
+    /// and not the second half of a canonical composition. A conservative list of whole blocks;
+    /// `IdentifyStoreTests` checks every scalar in it against Foundation.
+    static func isStableUnderNFC(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x02FF, 0x2002...0x206F, 0x20A0...0x20C0, 0x2100...0x2125, 0x2127...0x2129, 0x212C...0x218B,
+             0x2190...0x21FF:
+            return true
+        default:
+            return false
+        }
     }
 
     public static func sha256Hex(_ text: String) -> String {
