@@ -151,10 +151,6 @@ enum WellNestedFragment {
         }
     }
 
-    private static func lookup(_ key: UInt64, in table: NameTable) -> Int? {
-        table.id(key)
-    }
-
     private struct Scanner: ~Copyable {
         let p: UnsafeBufferPointer<UInt8>
         let base: String?
@@ -207,7 +203,7 @@ enum WellNestedFragment {
                     i += 1
                 case 0x26:
                     guard let scalar = reference() else { return false }
-                    if textOnly { Scanner.appendUTF8(scalar, to: &out) } else { Scanner.appendEscaped(scalar, to: &out, quotes: false) }
+                    if textOnly { Scanner.appendUTF8(scalar, to: &out) } else { Scanner.appendEscaped(scalar, to: &out) }
                 case 0x3C:
                     guard i + 1 < n else { return false }
                     switch p[i + 1] {
@@ -238,7 +234,7 @@ enum WellNestedFragment {
 
         mutating func endTag() -> Bool {
             i += 2
-            guard let tag = name(), let id = WellNestedFragment.lookup(pack(tag), in: t.elementKeys) else { return false }
+            guard let tag = name(), let id = t.elementKeys.id(pack(tag)) else { return false }
             skipBlanks()
             guard i < p.count, p[i] == 0x3E, stack.last == id else { return false }
             i += 1
@@ -264,7 +260,7 @@ enum WellNestedFragment {
 
         mutating func startTag() -> Bool {
             i += 1
-            guard let tag = name(), let id = WellNestedFragment.lookup(pack(tag), in: t.elementKeys) else { return false }
+            guard let tag = name(), let id = t.elementKeys.id(pack(tag)) else { return false }
             guard i < p.count, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x09 || p[i] == 0x3E || p[i] == 0x2F else { return false }
             let open = stack.last ?? divID
             guard stack.count < 200, !t.closes[open * t.count + id] else { return false }
@@ -348,7 +344,7 @@ enum WellNestedFragment {
                 if isLetter(b) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x5F || b == 0x3A || b == 0x2E { i += 1 } else { break }
             }
             guard i - start < 64 else { return nil }
-            return .some(WellNestedFragment.lookup(pack(p[start..<i]), in: t.attributeKeys))
+            return .some(t.attributeKeys.id(pack(p[start..<i])))
         }
 
         /// A character reference at `i` (`&`), decoded as libxml2's HTML parser decodes it: a known
@@ -439,7 +435,7 @@ enum WellNestedFragment {
 
         func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
-        static func appendEscaped(_ scalar: Unicode.Scalar, to out: inout ByteWriter, quotes: Bool) {
+        static func appendEscaped(_ scalar: Unicode.Scalar, to out: inout ByteWriter) {
             switch scalar {
             case "&": out.append("&amp;")
             case "<": out.append("&lt;")
@@ -448,14 +444,9 @@ enum WellNestedFragment {
             }
         }
 
-        static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout ByteWriter) {
+        static func appendUTF8<Sink: ByteSink & ~Copyable>(_ scalar: Unicode.Scalar, to out: inout Sink) {
             if scalar.value < 0x80 { out.append(UInt8(scalar.value)); return }
             for byte in UTF8.encode(scalar)! { out.append(byte) }
-        }
-
-        static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
-            if scalar.value < 0x80 { out.append(UInt8(scalar.value)); return }
-            out.append(contentsOf: UTF8.encode(scalar)!)
         }
     }
 }
