@@ -31,8 +31,8 @@ public struct FeedParser: Sendable {
                     Result { () throws(FeedParseError) in try Self.parseXML(b, encoding: "UTF-8", repair: false, base: baseURL) }
                 }
             }
-            let encoding = Self.encodingOverride(bytes, httpCharset: httpCharset)
             let declared = XMLDocumentReader.declaredEncoding(bytes)?.lowercased()
+            let encoding = Self.encodingOverride(bytes, declared: declared, httpCharset: httpCharset)
             let isUTF8 = encoding == nil && (declared == nil || declared == "utf-8" || declared == "utf8")
                 && !(bytes.count >= 2 && (bytes[0] == 0xFE || bytes[0] == 0xFF || bytes[0] == 0 || bytes[1] == 0))
             let first = Result { () throws(FeedParseError) in try Self.parseXML(bytes, encoding: encoding, repair: isUTF8, base: baseURL) }
@@ -116,12 +116,12 @@ public struct FeedParser: Sendable {
         return Data(text.utf8)
     }
 
-    /// Chooses the encoding libxml2 should use when the document's own signals are missing or wrong.
-    static func encodingOverride(_ bytes: UnsafeRawBufferPointer, httpCharset: String?) -> String? {
+    /// Chooses the encoding libxml2 should use when the document's own signals are missing or wrong;
+    /// `declared` is the XML declaration's encoding, lower-cased.
+    static func encodingOverride(_ bytes: UnsafeRawBufferPointer, declared: String?, httpCharset: String?) -> String? {
         if bytes.count >= 2 && ((bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE)) { return nil }
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { return nil }
         if bytes.count >= 2 && (bytes[0] == 0 || bytes[1] == 0) { return nil } // UTF-16/32 without BOM: libxml2 sniffs it
-        let declared = XMLDocumentReader.declaredEncoding(bytes)?.lowercased()
         if let declared, declared != "utf-8" && declared != "utf8" {
             // GB2312 feeds routinely contain GBK/GB18030 characters.
             if declared == "gb2312" || declared == "gbk" { return "GB18030" }

@@ -201,7 +201,7 @@ enum XMLDocumentReader {
 
     /// The encoding named in the XML declaration, if any.
     static func declaredEncoding(_ bytes: UnsafeRawBufferPointer) -> String? {
-        // Bytes, not Foundation strings: this runs for every document, twice.
+        // Bytes, not Foundation strings: this runs for every document.
         let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(200))
         func find(_ needle: StaticString, from: Int, before limit: Int) -> Int? {
             let count = needle.utf8CodeUnitCount
