@@ -290,6 +290,14 @@ enum FeedFields {
         return HTMLSanitizer.sanitize(text, base: base)
     }
 
+    /// `html(_:base:)` for text held as UTF-8 bytes (long bodies), made a String only once sanitized.
+    static func html(utf8 bytes: UnsafeBufferPointer<UInt8>, base: String?) -> String? {
+        // Blank as `isBlank` sees it: leading ASCII whitespace is skipped here, anything else decoded.
+        guard let first = bytes.firstIndex(where: { !($0 >= 0x09 && $0 <= 0x0D) && !($0 >= 0x1C && $0 <= 0x20) }) else { return nil }
+        if bytes[first] >= 0x80, String(decoding: bytes, as: UTF8.self).isBlank { return nil }
+        return HTMLSanitizer.sanitize(utf8: bytes, base: base)
+    }
+
     /// An element holding HTML: escaped text as usual, or markup written straight into the XML.
     static func html(_ element: MarkupElement) -> String? {
         if element.children.contains(where: { if case .element = $0 { return true } else { return false } }) {
@@ -300,7 +308,7 @@ enum FeedFields {
         }
         if element.children.count == 1, case .utf8(let bytes) = element.children[0] {
             // A long body: sanitized from its bytes, made a String once.
-            return bytes.withUnsafeBufferPointer { HTMLSanitizer.sanitize(utf8: $0, base: element.base) }
+            return bytes.withUnsafeBufferPointer { html(utf8: $0, base: element.base) }
         }
         return html(element.text, base: element.base)
     }

@@ -33,28 +33,20 @@ public enum HTMLSanitizer {
 
     /// Sanitizes an HTML fragment; `base` resolves relative `href`/`src`.
     public static func sanitize(_ html: String, base: String?) -> String {
-        if !html.containsByte(where: { $0 == 0x3C || $0 == 0x26 }) {
-            return escapeText(html)
-        }
         var source = html
-        if let sanitized = source.withUTF8({ WellNestedFragment.sanitize($0, base: base) }) {
-            return sanitized
-        }
-        return sanitizeWithLibXML(html, base: base)
+        return source.withUTF8 { sanitizeMarkup($0, base: base) } ?? escapeText(html)
     }
 
-    /// Sanitizes a fragment given as UTF-8 (valid, as libxml2 hands text over); nil when it is blank.
-    static func sanitize(utf8 bytes: UnsafeBufferPointer<UInt8>, base: String?) -> String? {
-        // Blank as `isBlank` sees it: ASCII whitespace is decided here, anything else by decoding.
-        guard let first = bytes.firstIndex(where: { !($0 >= 0x09 && $0 <= 0x0D) && !($0 >= 0x1C && $0 <= 0x20) }) else { return nil }
-        if bytes[first] >= 0x80, String(decoding: bytes, as: UTF8.self).isBlank { return nil }
-        guard ByteScan.firstIndex(of: 0x3C, or: 0x26, in: UnsafeRawBufferPointer(bytes), from: 0) < bytes.count else {
-            return escapeText(String(decoding: bytes, as: UTF8.self))
-        }
-        if let sanitized = WellNestedFragment.sanitize(bytes, base: base) {
-            return sanitized
-        }
-        return sanitizeWithLibXML(String(decoding: bytes, as: UTF8.self), base: base)
+    /// Sanitizes a fragment given as UTF-8 (valid, as libxml2 hands text over).
+    static func sanitize(utf8 bytes: UnsafeBufferPointer<UInt8>, base: String?) -> String {
+        sanitizeMarkup(bytes, base: base) ?? escapeText(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Sanitized HTML for a fragment that holds markup or references; nil when it holds neither, and is
+    /// just text to escape. Well-nested fragments take `WellNestedFragment`, the rest libxml2.
+    private static func sanitizeMarkup(_ bytes: UnsafeBufferPointer<UInt8>, base: String?) -> String? {
+        guard ByteScan.firstIndex(of: 0x3C, or: 0x26, in: UnsafeRawBufferPointer(bytes), from: 0) < bytes.count else { return nil }
+        return WellNestedFragment.sanitize(bytes, base: base) ?? sanitizeWithLibXML(String(decoding: bytes, as: UTF8.self), base: base)
     }
 
     /// The general path: libxml2's HTML parser, for fragments `WellNestedFragment` does not take.
