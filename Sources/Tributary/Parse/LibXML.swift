@@ -120,19 +120,18 @@ enum XMLDocumentReader {
         let builder = UnsafeMutablePointer<TreeBuilder>.allocate(capacity: 1)
         builder.initialize(to: TreeBuilder(context: ctxt, base: base, repair: repairMojibake))
         defer { builder.deinitialize(count: 1); builder.deallocate() }
-        return { () -> MarkupElement?? in
-            ctxt.pointee._private = UnsafeMutableRawPointer(builder)
-            // CDATA stays a callback of its own here: the push parser leaves its line ends to us.
-            xmlCtxtUseOptions(ctxt, options(encoding: encoding) & ~Int32(XML_PARSE_NOCDATA.rawValue | XML_PARSE_RECOVER.rawValue))
-            if let encoding, let handler = xmlFindCharEncodingHandler(encoding) { xmlSwitchToEncoding(ctxt, handler) }
-            xmlParseChunk(ctxt, (start + head).assumingMemoryBound(to: CChar.self), Int32(bytes.count - head), 1)
-            if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc); ctxt.pointee.myDoc = nil }
-            guard ctxt.pointee.wellFormed != 0, !builder.pointee.declaresEntities else { return .none }
-            return .some(builder.pointee.finish())
-        }()
+        ctxt.pointee._private = UnsafeMutableRawPointer(builder)
+        // CDATA stays a callback of its own here: the push parser leaves its line ends to us.
+        xmlCtxtUseOptions(ctxt, options(encoding: encoding) & ~Int32(XML_PARSE_NOCDATA.rawValue | XML_PARSE_RECOVER.rawValue))
+        if let encoding, let handler = xmlFindCharEncodingHandler(encoding) { xmlSwitchToEncoding(ctxt, handler) }
+        xmlParseChunk(ctxt, (start + head).assumingMemoryBound(to: CChar.self), Int32(bytes.count - head), 1)
+        if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc); ctxt.pointee.myDoc = nil }
+        guard ctxt.pointee.wellFormed != 0, !builder.pointee.declaresEntities else { return .none }
+        return .some(builder.pointee.finish())
     }
 
-    /// Parses through libxml2's own tree, for documents that declare entities.
+    /// Parses through libxml2's recovering pull parser and its own tree: for broken documents and
+    /// documents that declare entities.
     static func parseTree(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool = false) -> MarkupElement? {
         guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return nil }
         let options = options(encoding: encoding)
