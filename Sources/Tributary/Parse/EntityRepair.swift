@@ -37,13 +37,6 @@ enum EntityRepair {
             out!.append(contentsOf: bytes[copied..<end])
             out!.append(contentsOf: replacement)
         }
-        func hasPrefix(_ prefix: StaticString, at index: Int) -> Bool {
-            let count = prefix.utf8CodeUnitCount
-            guard index + count <= n else { return false }
-            let p = prefix.utf8Start
-            for k in 0..<count where bytes[index + k] != p[k] { return false }
-            return true
-        }
         func skip(to terminator: StaticString, from index: Int) -> Int {
             let count = terminator.utf8CodeUnitCount
             let first = terminator.utf8Start[0]
@@ -51,7 +44,7 @@ enum EntityRepair {
             while true {
                 j = ByteScan.firstIndex(of: first, or: first, in: bytes, from: j)
                 guard j + count <= n else { return n }
-                if hasPrefix(terminator, at: j) { return j + count }
+                if hasPrefix(bytes, terminator, at: j) { return j + count }
                 j += 1
             }
         }
@@ -64,8 +57,8 @@ enum EntityRepair {
             guard i < n else { break }
             let c = bytes[i]
             if c == UInt8(ascii: "<") {
-                if hasPrefix("<![CDATA[", at: i) { i = skip(to: "]]>", from: i + 9); continue }
-                if hasPrefix("<!--", at: i) { i = skip(to: "-->", from: i + 4); continue }
+                if hasPrefix(bytes, "<![CDATA[", at: i) { i = skip(to: "]]>", from: i + 9); continue }
+                if hasPrefix(bytes, "<!--", at: i) { i = skip(to: "-->", from: i + 4); continue }
                 i += 1
                 continue
             }
@@ -130,22 +123,26 @@ enum EntityRepair {
         }
     }
 
-    private static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ marker: [UInt8], at i: Int) -> Bool {
-        i + marker.count < bytes.count && bytes[i..<(i + marker.count)].elementsEqual(marker)
+    /// Whether `bytes` holds `marker` at `index`.
+    private static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ marker: StaticString, at index: Int) -> Bool {
+        let count = marker.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let p = marker.utf8Start
+        for k in 0..<count where bytes[index + k] != p[k] { return false }
+        return true
     }
 
     /// Whether a `<!DOCTYPE` comes before the root element.
     static func hasDocumentType(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let marker = Array("<!DOCTYPE".utf8)
-        return prologMarkup(bytes).contains { hasPrefix(bytes, marker, at: $0) }
+        prologMarkup(bytes).contains { hasPrefix(bytes, "<!DOCTYPE", at: $0) }
     }
 
     /// Names the document declares in an internal DTD subset; those are libxml2's to handle.
     private static func declaredEntities(_ bytes: UnsafeRawBufferPointer) -> Set<[UInt8]> {
         var names: Set<[UInt8]> = []
-        let marker = Array("<!ENTITY".utf8)
+        let marker: StaticString = "<!ENTITY"
         for i in prologMarkup(bytes) where hasPrefix(bytes, marker, at: i) {
-            var j = i + marker.count
+            var j = i + marker.utf8CodeUnitCount
             while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x25 { j += 1 }
             let start = j
             while j < bytes.count, bytes[j] != 0x20 && bytes[j] != 0x09 && bytes[j] != 0x0A && bytes[j] != 0x0D { j += 1 }

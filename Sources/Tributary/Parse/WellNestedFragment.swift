@@ -229,7 +229,15 @@ enum WellNestedFragment {
         }
 
         mutating func skipBlanks() {
-            while i < p.count, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x09 { i += 1 }
+            while i < p.count, isBlank(p[i]) { i += 1 }
+        }
+
+        /// Space, tab or newline (CR is left to libxml2).
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 }
+
+        /// What may follow a tag name or an attribute value: a blank, `>` or `/`.
+        func endsName(at index: Int) -> Bool {
+            index < p.count && (isBlank(p[index]) || p[index] == 0x3E || p[index] == 0x2F)
         }
 
         mutating func endTag() -> Bool {
@@ -261,7 +269,7 @@ enum WellNestedFragment {
         mutating func startTag() -> Bool {
             i += 1
             guard let tag = name(), let id = t.elementKeys.id(pack(tag)) else { return false }
-            guard i < p.count, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x09 || p[i] == 0x3E || p[i] == 0x2F else { return false }
+            guard endsName(at: i) else { return false }
             let open = stack.last ?? divID
             guard stack.count < 200, !t.closes[open * t.count + id] else { return false }
             let isVoid = t.isVoid[id]
@@ -310,7 +318,7 @@ enum WellNestedFragment {
                         value.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
                     }
                 }
-                guard i + 1 < p.count, p[i + 1] == 0x20 || p[i + 1] == 0x0A || p[i + 1] == 0x09 || p[i + 1] == 0x3E || p[i + 1] == 0x2F else { return false }
+                guard i < p.count, endsName(at: i + 1) else { return false }
                 i += 1
                 // Duplicates: libxml2 keeps the first.
                 guard !textOnly, let aid = attribute, seen & (1 << UInt64(aid)) == 0 else { continue }
