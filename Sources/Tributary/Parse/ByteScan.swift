@@ -29,14 +29,17 @@ enum ByteScan {
         UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
+    /// The first index at or after `start` whose byte is `byte`, else `bytes.count` (the C library's
+    /// vectorised search).
+    static func firstIndex(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count,
+              let found = memchr(base + start, Int32(byte), bytes.count - start) else { return bytes.count }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
     /// The first index at or after `start` whose byte is `a` or `b`, else `bytes.count`.
     static func firstIndex(of a: UInt8, or b: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
         guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
-        if a == b {
-            // One byte: the C library's vectorised search.
-            guard let found = memchr(base + start, Int32(a), bytes.count - start) else { return bytes.count }
-            return base.distance(to: UnsafeRawPointer(found))
-        }
         var i = start
         let n = bytes.count
         while i + 8 <= n {

@@ -42,7 +42,7 @@ enum EntityRepair {
             let first = terminator.utf8Start[0]
             var j = index
             while true {
-                j = ByteScan.firstIndex(of: first, or: first, in: bytes, from: j)
+                j = ByteScan.firstIndex(of: first, in: bytes, from: j)
                 guard j + count <= n else { return n }
                 if hasPrefix(bytes, terminator, at: j) { return j + count }
                 j += 1
@@ -116,7 +116,7 @@ enum EntityRepair {
         var found: [Int] = []
         var i = 0
         while true {
-            i = ByteScan.firstIndex(of: 0x3C, or: 0x3C, in: bytes, from: i)
+            i = ByteScan.firstIndex(of: 0x3C, in: bytes, from: i)
             guard i + 1 < bytes.count, bytes[i + 1] == 0x21 || bytes[i + 1] == 0x3F else { return found }
             found.append(i)
             i += 1

@@ -456,7 +456,7 @@ private struct TreeBuilder: ~Copyable {
             guard let builder = TreeBuilder.of(ctx), let bytes, count > 0 else { return }
             // XML reads CR LF and lone CR as LF; the pull parser does so inside CDATA, the push parser not.
             let raw = UnsafeRawBufferPointer(start: bytes, count: Int(count))
-            guard ByteScan.firstIndex(of: 0x0D, or: 0x0D, in: raw, from: 0) < raw.count else {
+            guard ByteScan.firstIndex(of: 0x0D, in: raw, from: 0) < raw.count else {
                 builder.pointee.pending.append(raw)
                 return
             }
