@@ -107,6 +107,16 @@ final class WellNestedFragmentTests: XCTestCase {
         }
     }
 
+    func testEntityTableIsHTML4s() {
+        // HTML 4 names 253 references with distinct code points; all of libxml2's must be in the table.
+        XCTAssertEqual(HTMLEntities.codePoints.count, 253)
+        for (name, value) in [("nbsp", 160), ("eacute", 233), ("AElig", 198), ("thetasym", 977), ("diams", 9830), ("amp", 38)] {
+            XCTAssertEqual(Array(name.utf8).withUnsafeBufferPointer { HTMLEntities.codePoint($0) }, UInt32(value), name)
+        }
+        XCTAssertNil(Array("nbsp_x".utf8).withUnsafeBufferPointer { HTMLEntities.codePoint($0) })
+        XCTAssertNil(Array("NBSP".utf8).withUnsafeBufferPointer { HTMLEntities.codePoint($0) })
+    }
+
     func testCollapseFoldsEveryWhitespaceRun() {
         XCTAssertEqual(PlainText.collapse("a\tb\nc"), "a b c") // same length as the input: still collapsed
         XCTAssertEqual(PlainText.collapse("  x \u{A0} y\u{3000}"), "x y")

@@ -596,19 +596,20 @@ enum HTMLDocumentReader {
 
 /// HTML 4's named character references, from libxml2's own table.
 enum HTMLEntities {
-    /// The name libxml2 knows for a code point, if any.
-    static func name(of value: UInt32) -> String? {
-        guard let entity = htmlEntityValueLookup(value), let name = entity.pointee.name else { return nil }
-        return String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
-    }
+    /// Name → code point, read once from libxml2's table (through its by-value lookup, so the names are
+    /// exactly libxml2's). A dictionary: libxml2's by-name lookup compares against every entry in turn,
+    /// and bodies and escaped feeds are full of references.
+    static let codePoints: [String: UInt32] = {
+        var table: [String: UInt32] = [:]
+        for value in UInt32(1)...0x2800 {
+            guard let entity = htmlEntityValueLookup(value), let name = entity.pointee.name else { continue }
+            table[String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))] = value
+        }
+        return table
+    }()
 
     static func codePoint(_ name: UnsafeBufferPointer<UInt8>) -> UInt32? {
-        guard name.count < 32 else { return nil }
-        var buffer = [UInt8](name)
-        buffer.append(0)
-        return buffer.withUnsafeBufferPointer { p in
-            htmlEntityLookup(p.baseAddress).map { $0.pointee.value }
-        }
+        name.count < 32 ? codePoints[String(decoding: name, as: UTF8.self)] : nil
     }
 }
 

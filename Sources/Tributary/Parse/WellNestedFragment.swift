@@ -99,15 +99,6 @@ enum WellNestedFragment {
         return table
     }()
 
-    /// HTML 4's named references by name, read once from libxml2's table.
-    private static let entityValues: [String: UInt32] = {
-        var table: [String: UInt32] = [:]
-        for value in UInt32(1)...0x2800 {
-            if let name = HTMLEntities.name(of: value) { table[name] = value }
-        }
-        return table
-    }()
-
     /// Six bits per character (a–z, 0–9), up to ten characters; 0 when a name does not fit.
     static func pack<Name: Collection<UInt8>>(_ name: Name) -> UInt64 {
         guard !name.isEmpty, name.count <= 10 else { return 0 }
@@ -391,7 +382,7 @@ enum WellNestedFragment {
             let nameStart = i
             while i < p.count, isLetter(p[i]) || (p[i] >= 0x30 && p[i] <= 0x39), i - nameStart < 16 { i += 1 }
             if i > nameStart, i < p.count, p[i] == 0x3B,
-               let value = entityValues[String(decoding: UnsafeBufferPointer(rebasing: p[nameStart..<i]), as: UTF8.self)] {
+               let value = HTMLEntities.codePoint(UnsafeBufferPointer(rebasing: p[nameStart..<i])) {
                 i += 1
                 return Unicode.Scalar(value)
             }
