@@ -2,76 +2,9 @@ import Foundation
 import CLibXML2
 
 // All libxml2 pointer handling lives in this file: it turns feed documents (from the push parser's SAX2
-// events, or from libxml2's recovering tree for broken ones) and HTML pages into the small Swift tree
-// below, streams HTML fragments (item bodies `WellNestedFragment` does not take) as events without any
-// tree, resolves URIs and looks up HTML entities. Everything else works on Swift values.
-
-/// An element of a parsed XML or HTML document.
-final class MarkupElement {
-    /// Local name, lower-cased for HTML, as written for XML.
-    let name: String
-    /// Namespace URI, if any.
-    let namespace: String?
-    /// Prefix as written in the document, kept to recognise undeclared prefixes.
-    let prefix: String?
-    var attributes: [(name: String, namespace: String?, value: String)]
-    var children: [MarkupNode] = []
-    /// The effective base URI after applying `xml:base` on this element and its ancestors.
-    var base: String?
-    /// What adapters match on: see `MarkupElement.key(name:namespace:prefix:)`.
-    let key: String
-
-    init(name: String, namespace: String?, prefix: String?,
-         attributes: [(name: String, namespace: String?, value: String)], base: String?, key: String? = nil) {
-        self.name = name
-        self.namespace = namespace
-        self.prefix = prefix
-        self.attributes = attributes
-        self.base = base
-        self.key = key ?? Self.key(name: name, namespace: namespace, prefix: prefix)
-    }
-
-    func attribute(_ name: String) -> String? {
-        for attribute in attributes where attribute.name == name { return attribute.value }
-        return nil
-    }
-
-    /// Text of the element and its descendants, in document order.
-    var text: String {
-        // Most elements hold one run of text: hand it over without copying.
-        if children.count == 1, case .text(let only) = children[0] { return only }
-        if children.count == 1, case .utf8(let only) = children[0] { return String(decoding: only, as: UTF8.self) }
-        var out = ""
-        appendText(to: &out)
-        return out
-    }
-
-    private func appendText(to out: inout String) {
-        for child in children {
-            switch child {
-            case .text(let s): out += s
-            case .utf8(let bytes): out += String(decoding: bytes, as: UTF8.self)
-            case .element(let e): e.appendText(to: &out)
-            }
-        }
-    }
-
-    var elements: [MarkupElement] {
-        var found: [MarkupElement] = []
-        found.reserveCapacity(children.count)
-        for case .element(let e) in children { found.append(e) }
-        return found
-    }
-}
-
-/// A child of a `MarkupElement`.
-enum MarkupNode {
-    case element(MarkupElement)
-    case text(String)
-    /// A long run of text (an item body, mostly) kept as the UTF-8 libxml2 gave, so that one made into
-    /// sanitized HTML is validated as a Swift string once, on the way out, rather than twice.
-    case utf8([UInt8])
-}
+// events, or from libxml2's recovering tree for broken ones) and HTML pages into `MarkupElement` trees,
+// streams HTML fragments (item bodies `WellNestedFragment` does not take) as events without any tree,
+// resolves URIs and looks up HTML entities. Everything else works on Swift values.
 
 private let xmlNamespaceURI = "http://www.w3.org/XML/1998/namespace"
 
@@ -144,84 +77,6 @@ enum XMLDocumentReader {
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc) else { return nil }
         return convert(root, parentBase: base, html: false, repair: repairMojibake)
-    }
-
-    /// Undoes UTF-8 that was decoded as Latin-1 and encoded again ("CafÃ©" → "Café"), as feedparser
-    /// does for UTF-8 documents: only when every character is ≤ U+00FF and the bytes form valid UTF-8.
-    static func repairDoubleEncoding(_ text: String) -> String {
-        var copy = text
-        return copy.withUTF8 { repairedDoubleEncoding($0) }.map { String(decoding: $0, as: UTF8.self) } ?? text
-    }
-
-    /// The repaired bytes, or nil when `buffer` is not UTF-8 read as Latin-1.
-    static func repairedDoubleEncoding(_ buffer: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        let raw = UnsafeRawBufferPointer(buffer)
-        // Check first, without allocating: the bytes the repair would give must be UTF-8.
-        var i = ByteScan.firstNonASCII(in: raw, from: 0)
-        guard i < buffer.count else { return nil }
-        var continuations = 0
-        while i < buffer.count {
-            let b = buffer[i]
-            let v: UInt8
-            if b < 0x80 {
-                v = b
-                i += 1
-            } else {
-                guard b == 0xC2 || b == 0xC3, i + 1 < buffer.count else { return nil }
-                v = b == 0xC2 ? buffer[i + 1] : buffer[i + 1] &+ 0x40
-                i += 2
-            }
-            if continuations > 0 {
-                guard v & 0xC0 == 0x80 else { return nil }
-                continuations -= 1
-            } else {
-                switch v {
-                case 0x00..<0x80: i = ByteScan.firstNonASCII(in: raw, from: i)
-                case 0xC2...0xDF: continuations = 1
-                case 0xE0...0xEF: continuations = 2
-                case 0xF0...0xF4: continuations = 3
-                default: return nil
-                }
-            }
-        }
-        guard continuations == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(buffer.count)
-        i = 0
-        while i < buffer.count {
-            let b = buffer[i]
-            if b < 0x80 { bytes.append(b); i += 1; continue }
-            bytes.append(b == 0xC2 ? buffer[i + 1] : buffer[i + 1] &+ 0x40)
-            i += 2
-        }
-        // The structure was checked above; overlong forms and surrogates are checked here.
-        return String(validating: bytes, as: UTF8.self) != nil ? bytes : nil
-    }
-
-    /// The encoding named in the XML declaration, if any.
-    static func declaredEncoding(_ bytes: UnsafeRawBufferPointer) -> String? {
-        // Bytes, not Foundation strings: this runs for every document.
-        let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(200))
-        func find(_ needle: StaticString, from: Int, before limit: Int) -> Int? {
-            let count = needle.utf8CodeUnitCount
-            var i = from
-            while i + count <= limit {
-                if (0..<count).allSatisfy({ head[i + $0] == needle.utf8Start[$0] }) { return i }
-                i += 1
-            }
-            return nil
-        }
-        guard find("<?xml", from: 0, before: min(5, head.count)) == 0, let end = find("?>", from: 5, before: head.count),
-              let name = find("encoding", from: 5, before: end) else { return nil }
-        var i = name + 8
-        while i < end, head[i] == 0x20 || head[i] == 0x3D { i += 1 }
-        guard i < end, head[i] == 0x22 || head[i] == 0x27 else { return nil }
-        let quote = head[i]
-        let start = i + 1
-        i = start
-        while i < end, head[i] != quote { i += 1 }
-        guard i > start else { return nil }
-        return String(head[start..<i].map { Character(Unicode.Scalar($0)) }) // Latin-1, like the bytes of a declaration
     }
 
     fileprivate static func convert(_ node: xmlNodePtr, parentBase: String?, html: Bool, repair: Bool = false) -> MarkupElement {
@@ -635,19 +490,3 @@ enum URIResolver {
     }
 }
 
-extension StringProtocol {
-    /// Whether the text is empty or only whitespace; unlike `trimmed.isEmpty`, copies nothing.
-    var isBlank: Bool {
-        unicodeScalars.allSatisfy { $0.isFeedWhitespace }
-    }
-
-    /// Without leading and trailing Unicode whitespace. Foundation's `trimmingCharacters`
-    /// goes through UTF-16 and dominated parse time, so only the ends are inspected here.
-    var trimmed: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.isFeedWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.isFeedWhitespace })!
-        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return String(self) }
-        return String(self[first...last])
-    }
-}
