@@ -22,6 +22,11 @@ else
     echo "conformance: SKIP (no $shared/conformance)"
 fi
 
+# Shape: no cycle between stage folders, no source file over 500 lines.
+python3 scripts/stage-deps.py | tail -1
+long=$(find Sources Benchmarks -name '*.swift' -exec awk 'END { if (NR > 500) print FILENAME ": " NR " lines" }' {} \;)
+if [ -n "$long" ]; then echo "files over 500 lines:"; echo "$long"; exit 1; fi
+
 unitdir=$(mktemp -d)
 sed "s#/usr/local/bin/tributary#$PWD/.build/debug/tributary#g" systemd/tributary.service > "$unitdir/tributary.service"
 systemd-analyze verify "$unitdir/tributary.service"

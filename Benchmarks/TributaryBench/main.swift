@@ -147,7 +147,7 @@ func emitBenchmark(database: String, items: Int) throws {
     }
     let reopened = try FeedStore(path: database)
     let records = Dictionary(uniqueKeysWithValues: try reopened.allFeeds().map { ($0.id, $0) })
-    let settings = OutputSettings(path: database + ".atom", title: "bench", maxEntries: 500, maxAge: nil, link: nil, tags: [], format: .atom)
+    let settings = OutputSettings(path: database + ".atom", title: "bench", maxEntries: 500)
     var timings: [Double] = []
     var bytes = 0
     for _ in 0..<7 {

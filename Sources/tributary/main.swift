@@ -8,7 +8,7 @@ struct TributaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tributary",
         abstract: "Merge many news feeds into one, without duplicates.",
-        version: FetchDefaults.version,
+        version: Product.version,
         subcommands: [Run.self, Poll.self, Check.self, Status.self, Parse.self, ImportOPML.self, ExportOPML.self,
                       Discover.self])
 }
@@ -36,6 +36,19 @@ struct ConfigOptions: ParsableArguments {
     func logger(_ config: Configuration) -> Logger {
         JournalLogHandler.logger(level: logLevel ?? config.log.level)
     }
+
+    /// Loads the configuration and opens what uses its database; exit 2 with the reason when it cannot.
+    func open<T>(_ make: (Configuration, Logger) throws -> T) throws -> (T, Configuration, Logger) {
+        let config = try load()
+        let logger = logger(config)
+        do {
+            return (try make(config, logger), config, logger)
+        } catch {
+            logger.critical("cannot use the database", metadata: ["error": "\(error)"])
+            FileHandle.standardError.write(Data("\(self.config): cannot use the database: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
 }
 
 struct Run: ParsableCommand {
@@ -43,14 +56,8 @@ struct Run: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        let config = try options.load()
-        let logger = options.logger(config)
-        let daemon: Daemon
-        do {
-            daemon = try Daemon(configPath: options.config, config: config, logger: logger)
-        } catch {
-            logger.critical("cannot open the database", metadata: ["error": "\(error)"])
-            throw ExitCode(2)
+        let (daemon, _, _) = try options.open { config, logger in
+            try Daemon(configPath: options.config, config: config, logger: logger)
         }
         daemon.run()
     }
@@ -61,15 +68,7 @@ struct Poll: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        let config = try options.load()
-        let logger = options.logger(config)
-        let aggregator: Aggregator
-        do {
-            aggregator = try Aggregator(config: config, logger: logger)
-        } catch {
-            FileHandle.standardError.write(Data("\(options.config): cannot use the database: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let (aggregator, config, _) = try options.open { config, logger in try Aggregator(config: config, logger: logger) }
         defer { aggregator.close() }
         let report = aggregator.poll(aggregator.activeFeeds())
         let byURL = Dictionary(report.feeds.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
@@ -77,6 +76,10 @@ struct Poll: ParsableCommand {
             print(byURL[feed.url]?.line ?? "\(feed.name): skipped (gone; remove it from the config)")
         }
         print(report.summary)
+        if !report.outputErrors.isEmpty {
+            for error in report.outputErrors { FileHandle.standardError.write(Data("tributary: \(error)\n".utf8)) }
+            throw ExitCode(1)
+        }
     }
 }
 
@@ -105,7 +108,7 @@ struct Status: ParsableCommand {
         let rows: [FeedRecord]
         let counts: [Int64: Int]
         do {
-            let store = try FeedStore(path: config.storage.databasePath)
+            let store = try FeedStore(path: config.storage.databasePath, readOnly: true)
             defer { store.close() }
             rows = try store.allFeeds()
             counts = try store.itemCounts()

@@ -71,8 +71,7 @@ final class DedupQualityTests: XCTestCase {
         let folder = try makeTemporaryFolder(self)
         let store = try FeedStore(path: folder.appendingPathComponent("db.sqlite").path)
         let feeds = try store.syncFeeds([FeedSettings(name: "A", url: "https://a.example/f"), FeedSettings(name: "B", url: "https://b.example/f")])
-        let state = FeedPollState(polledAt: Date(), status: 200, error: nil, etag: nil, lastModified: nil, failures: 0,
-                                  nextPollAt: nil, gone: false, redirectURL: nil, redirectSeen: 0)
+        let state = FeedPollState(lastPollAt: Date(), lastStatus: 200)
         _ = try store.commit(feedID: feeds[0].id, feedURL: feeds[0].url, state: state, parsed: feedburner)
         let second = try store.commit(feedID: feeds[1].id, feedURL: feeds[1].url, state: state, parsed: atom)
         XCTAssertEqual(second.duplicate, 1, "the same article behind a proxy link and a mobile link")
@@ -93,8 +92,7 @@ final class DedupQualityTests: XCTestCase {
                 }
                 let now = base.addingTimeInterval(Double(day) * 86400 + 3600)
                 _ = try store.commit(feedID: outlets[outlet].id, feedURL: outlets[outlet].url,
-                                     state: FeedPollState(polledAt: now, status: 200, error: nil, etag: nil, lastModified: nil,
-                                                          failures: 0, nextPollAt: nil, gone: false, redirectURL: nil, redirectSeen: 0),
+                                     state: FeedPollState(lastPollAt: now, lastStatus: 200),
                                      parsed: ParsedFeed(format: .rss20, items: items))
             }
         }

@@ -3,9 +3,7 @@ import XCTest
 
 final class EmitTests: XCTestCase {
     func sampleDocument(entries: Int) -> OutputDocument {
-        let feedA = FeedRecord(id: 1, url: "https://a.example/feed", name: "Outlet A", title: nil, siteLink: "https://a.example/",
-                               etag: nil, lastModified: nil, lastPollAt: nil, lastStatus: nil, lastError: nil, failures: 0,
-                               nextPollAt: nil, gone: false, redirectURL: nil, redirectSeen: 0)
+        let feedA = FeedRecord(id: 1, url: "https://a.example/feed", name: "Outlet A", title: nil, siteLink: "https://a.example/")
         var feedB = feedA
         feedB.id = 2
         feedB.url = "https://b.example/feed"
@@ -19,8 +17,8 @@ final class EmitTests: XCTestCase {
                 effectiveAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(i)), sourceFeedID: 1, carriers: []),
                 source: feedA, via: [(feed: feedB, link: "https://b.example/copy-\(i)")], tags: ["pakistan"])
         }
-        let settings = OutputSettings(path: "/tmp/x.atom", title: "Merged", maxEntries: 10, maxAge: nil,
-                                      link: "https://feeds.example/merged.atom", tags: [], format: .atom)
+        var settings = OutputSettings(path: "/tmp/x.atom", title: "Merged", maxEntries: 10)
+        settings.link = "https://feeds.example/merged.atom"
         return OutputDocument(settings: settings, entries: list)
     }
 

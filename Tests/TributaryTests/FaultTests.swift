@@ -260,12 +260,12 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(Array(waits.prefix(5)), [600, 1200, 2400, 4800, 9600])
         XCTAssertEqual(waits.last, 86400)
         // Publisher hints raise the interval but never lower it.
-        XCTAssertEqual(planner.nextAfterSuccess(feed: feed, now: now, headers: ["cache-control": "max-age=3600"], refreshHint: nil)
+        XCTAssertEqual(planner.nextAfterSuccess(feed: feed, now: now, hint: ResponseHeaders.freshness(["cache-control": "max-age=3600"], now: now))
             .timeIntervalSince1970, 3600)
-        XCTAssertEqual(planner.nextAfterSuccess(feed: feed, now: now, headers: ["cache-control": "max-age=60"], refreshHint: nil)
+        XCTAssertEqual(planner.nextAfterSuccess(feed: feed, now: now, hint: ResponseHeaders.freshness(["cache-control": "max-age=60"], now: now))
             .timeIntervalSince1970, 600)
-        XCTAssertEqual(planner.nextAfterSuccess(feed: feed, now: now, headers: [:], refreshHint: 7200).timeIntervalSince1970, 7200)
-        XCTAssertEqual(PollPlanner.retryAfter(["retry-after": "120"], now: now), 120)
-        XCTAssertEqual(PollPlanner.retryAfter(["retry-after": "Thu, 01 Jan 1970 00:05:00 GMT"], now: now), 300)
+        XCTAssertEqual(planner.nextAfterSuccess(feed: feed, now: now, hint: 7200).timeIntervalSince1970, 7200)
+        XCTAssertEqual(ResponseHeaders.retryAfter(["retry-after": "120"], now: now), 120)
+        XCTAssertEqual(ResponseHeaders.retryAfter(["retry-after": "Thu, 01 Jan 1970 00:05:00 GMT"], now: now), 300)
     }
 }

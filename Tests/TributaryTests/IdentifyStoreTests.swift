@@ -79,8 +79,7 @@ final class StoreTests: XCTestCase {
     }
 
     func state(_ at: Date? = nil) -> FeedPollState {
-        FeedPollState(polledAt: at ?? now, status: 200, error: nil, etag: nil, lastModified: nil, failures: 0, nextPollAt: nil,
-                      gone: false, redirectURL: nil, redirectSeen: 0)
+        FeedPollState(lastPollAt: at ?? now, lastStatus: 200)
     }
 
     func commit(_ feed: Int, _ items: [FeedItem], at: Date? = nil) throws -> IngestCounts {

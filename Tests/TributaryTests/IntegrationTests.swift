@@ -88,7 +88,7 @@ final class IntegrationTests: XCTestCase {
         XCTAssertEqual(try TributaryBinary.run(["poll", "--config", config.path]).status, 0)
         let agents = Dictionary(server.requests().map { ($0["path"] as! String, $0["user_agent"] as! String) }, uniquingKeysWith: { a, _ in a })
         XCTAssertEqual(agents["/b.xml"], "Mozilla/5.0 (compatible; Tributary)")
-        XCTAssertEqual(agents["/a.xml"], FetchDefaults.userAgent)
+        XCTAssertEqual(agents["/a.xml"], PollSettings.defaultUserAgent)
         XCTAssertTrue(server.requests().allSatisfy { ($0["accept_encoding"] as? String)?.contains("gzip") == true })
     }
 

@@ -182,9 +182,12 @@ final class ParserTests: XCTestCase {
     }
 
     func testNotAFeed() throws {
-        let feed = try parse("<html><body>hello</body></html>")
-        XCTAssertEqual(feed.format, .unknown)
-        XCTAssertThrowsError(try parse("   "))
+        // One way to say it: the parser throws `notAFeed` for a readable document of another kind.
+        XCTAssertThrowsError(try parse("<html><body>hello</body></html>")) { error in
+            XCTAssertEqual(error as? FeedParseError, .notAFeed("no RSS, Atom or JSON Feed root element"))
+        }
+        XCTAssertThrowsError(try parse("{\"a\": 1}")) { XCTAssertEqual(($0 as? FeedParseError).map { if case .notAFeed = $0 { true } else { false } }, true) }
+        XCTAssertThrowsError(try parse("   ")) { XCTAssertEqual($0 as? FeedParseError, .empty) }
     }
 
     func testSanitizerRemovesActiveContent() {

@@ -11,6 +11,5 @@ CURLcode tributary_setopt_write_callback(CURL *handle, size_t (*callback)(char *
 CURLcode tributary_setopt_header_callback(CURL *handle, size_t (*callback)(char *, size_t, size_t, void *));
 CURLcode tributary_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode tributary_getinfo_string(CURL *handle, CURLINFO info, char **value);
-CURLcode tributary_getinfo_pointer(CURL *handle, CURLINFO info, void **value);
 CURLMcode tributary_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 #endif

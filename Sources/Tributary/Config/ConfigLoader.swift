@@ -125,19 +125,18 @@ struct TableWalker {
             } else {
                 format = .atom
             }
-            let defaultPath = format == .json ? "state/merged.json" : "state/merged.atom"
-            outputs.append(OutputSettings(
-                path: resolve(try string(table, "path", section) ?? defaultPath),
-                title: try string(table, "title", section) ?? "Tributary",
-                maxEntries: try integer(table, "max_entries", section, range: 1...100_000) ?? 200,
-                maxAge: try duration(table, "max_age", section),
-                link: try url(table, "link", section),
-                tags: try strings(table, "tags", section) ?? [],
-                format: format))
+            var output = OutputSettings(
+                path: resolve(try string(table, "path", section) ?? OutputSettings.defaultPath(format)),
+                title: try string(table, "title", section) ?? OutputSettings.defaultTitle,
+                maxEntries: try integer(table, "max_entries", section, range: 1...100_000) ?? OutputSettings.defaultMaxEntries)
+            output.maxAge = try duration(table, "max_age", section)
+            output.link = try url(table, "link", section)
+            output.tags = try strings(table, "tags", section) ?? []
+            output.format = format
+            outputs.append(output)
         }
         if outputs.isEmpty {
-            outputs.append(OutputSettings(path: resolve("state/merged.atom"), title: "Tributary", maxEntries: 200,
-                                          maxAge: nil, link: nil, tags: [], format: .atom))
+            outputs.append(OutputSettings(path: resolve(OutputSettings.defaultPath(.atom))))
         }
         var seenPaths: Set<String> = []
         for (index, output) in outputs.enumerated() where !seenPaths.insert(output.path).inserted {

@@ -32,18 +32,21 @@ public struct OutputSettings: Sendable, Equatable {
     /// Public URL of the output, written as `link rel="self"`.
     public var link: String?
     /// Only items from feeds carrying one of these tags; empty means all.
-    public var tags: [String]
-    public var format: OutputFormat
+    public var tags: [String] = []
+    public var format: OutputFormat = .atom
 
-    public init(path: String, title: String, maxEntries: Int, maxAge: TimeInterval? = nil, link: String? = nil,
-                tags: [String] = [], format: OutputFormat = .atom) {
+    public static let defaultTitle = "Tributary"
+    public static let defaultMaxEntries = 200
+    /// Relative to the config file's folder.
+    public static func defaultPath(_ format: OutputFormat) -> String {
+        format == .json ? "state/merged.json" : "state/merged.atom"
+    }
+
+    /// The other settings start at their defaults: no age limit, no self link, every feed, Atom.
+    public init(path: String, title: String = defaultTitle, maxEntries: Int = defaultMaxEntries) {
         self.path = path
         self.title = title
         self.maxEntries = maxEntries
-        self.maxAge = maxAge
-        self.link = link
-        self.tags = tags
-        self.format = format
     }
 }
 
@@ -61,9 +64,12 @@ public struct PollSettings: Sendable, Equatable {
     public var timeout: TimeInterval = 30
     public var connectTimeout: TimeInterval = 10
     public var maxBodyBytes: Int = 10 * 1024 * 1024
-    public var userAgent: String = FetchDefaults.userAgent
-    /// The shortest interval that server hints may not undercut.
+    public var userAgent: String = PollSettings.defaultUserAgent
+    /// Politeness floor: a configured interval below it is rejected by the loader.
     public var minimumInterval: TimeInterval = 5 * 60
+
+    /// How Tributary names itself to servers unless `user_agent` says otherwise.
+    public static let defaultUserAgent = "Tributary/\(Product.version) (feed aggregator; +https://github.com/tributary/tributary)"
 }
 
 /// Logging threshold.
@@ -88,8 +94,7 @@ public struct FeedSettings: Sendable, Equatable {
     }
 }
 
-/// Shared constants for identifying ourselves to servers.
-public enum FetchDefaults {
+/// What Tributary is, for `--version`, the User-Agent and the output's generator element.
+public enum Product {
     public static let version = "0.1.0"
-    public static let userAgent = "Tributary/\(version) (feed aggregator; +https://github.com/tributary/tributary)"
 }

@@ -104,7 +104,7 @@ public final class Daemon: @unchecked Sendable {
             var applied = config
             applied.storage = aggregator.config.storage
             try aggregator.apply(applied)
-            _ = try? aggregator.writeOutputs()
+            _ = aggregator.writeOutputs()
         } catch let error as ConfigError {
             logger.error("reload rejected, keeping the running config", metadata: ["error": "\(error)"])
         } catch {
@@ -119,8 +119,12 @@ public final class Daemon: @unchecked Sendable {
         notifier.send("STOPPING=1")
         cancel.cancel()
         // If the queue is wedged in something uninterruptible, still leave within the 5 s promise;
-        // SQLite's WAL keeps the database consistent either way.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 4.5) { exit(0) }
+        // SQLite's WAL keeps the database consistent either way. Not a clean stop: say so, and exit 1.
+        let logger = logger
+        DispatchQueue.global().asyncAfter(deadline: .now() + 4.5) {
+            logger.error("stop deadline passed with work still running; exiting without a clean close")
+            exit(1)
+        }
         queue.async { [self] in
             stopping = true
             timer?.cancel()

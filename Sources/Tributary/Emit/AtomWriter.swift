@@ -8,7 +8,7 @@ public enum AtomWriter {
         x += "  <id>\(XMLText.escape(document.feedID))</id>\n"
         x += "  <title type=\"text\">\(XMLText.escape(settings.title))</title>\n"
         x += "  <updated>\(FeedDate.format(document.updated))</updated>\n"
-        x += "  <generator uri=\"https://github.com/tributary/tributary\" version=\"\(FetchDefaults.version)\">Tributary</generator>\n"
+        x += "  <generator uri=\"https://github.com/tributary/tributary\" version=\"\(Product.version)\">Tributary</generator>\n"
         x += "  <author><name>\(XMLText.escape(settings.title))</name></author>\n"
         // Without a configured public URL, the file's own location is the best "self" there is.
         let selfLink = settings.link ?? URL(fileURLWithPath: settings.path).absoluteString

@@ -5,12 +5,15 @@ import Glibc
 
 /// Replaces a file so that readers see either the old or the new content, never a mix.
 public enum AtomicFile {
-    /// Removes temporary files a killed process left beside `path` (they carry its pid, so they never clash).
+    /// Removes temporary files a killed process left beside `path`. They carry the writer's pid: a file
+    /// whose process is still alive (a daemon writing while a `poll` starts) is left alone.
     public static func removeStaleTemporaries(of path: String) {
         let folder = (path as NSString).deletingLastPathComponent
         let prefix = ".\((path as NSString).lastPathComponent).tmp-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
-        for name in names where name.hasPrefix(prefix) && name != "\(prefix)\(getpid())" {
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count)), pid > 0 else { continue }
+            if pid == getpid() || kill(pid, 0) == 0 || errno == EPERM { continue }
             try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
         }
     }

@@ -7,8 +7,11 @@ import Foundation
 public struct FeedParser: Sendable {
     public init() {}
 
+    /// The feed in `data`; `FeedParseError.notAFeed` when it is readable but neither RSS, Atom nor JSON Feed.
     public func parse(_ data: Data, baseURL: String? = nil, httpCharset: String? = nil) throws(FeedParseError) -> ParsedFeed {
-        try data.withUnsafeBytes { raw in Self.parse(bytes: raw, baseURL: baseURL, httpCharset: httpCharset) }.get()
+        let feed = try data.withUnsafeBytes { raw in Self.parse(bytes: raw, baseURL: baseURL, httpCharset: httpCharset) }.get()
+        guard feed.format != .unknown else { throw .notAFeed("no RSS, Atom or JSON Feed root element") }
+        return feed
     }
 
     private static func parse(bytes raw: UnsafeRawBufferPointer, baseURL: String?, httpCharset: String?) -> Result<ParsedFeed, FeedParseError> {
@@ -21,8 +24,7 @@ public struct FeedParser: Sendable {
                 bytes = UnsafeRawBufferPointer(rebasing: bytes[skip...])
             }
             guard bytes.count > 0 else { return .failure(.empty) }
-            let firstSignificant = bytes.first { ![0xEF, 0xBB, 0xBF, 0x20, 0x09, 0x0A, 0x0D].contains($0) }
-            if firstSignificant == UInt8(ascii: "{") {
+            if FormatDetector.syntax(of: bytes) == .json {
                 return .success(try JSONFeedAdapter.parse(Data(bytes), base: baseURL))
             }
             if let utf8 = Self.decodeUTF32(bytes) {
@@ -135,12 +137,7 @@ public struct FeedParser: Sendable {
     }
 
     static func adapt(_ root: MarkupElement) -> ParsedFeed {
-        switch root.name.lowercased() {
-        case "rss": return RSSAdapter.parse(root)
-        case "rdf": return RDFAdapter.parse(root)
-        case "feed": return AtomAdapter.parse(root)
-        default: return ParsedFeed(format: .unknown)
-        }
+        FormatDetector.adapter(forRoot: root)?(root) ?? ParsedFeed(format: .unknown)
     }
 }
 

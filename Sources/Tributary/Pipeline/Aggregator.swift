@@ -1,48 +1,6 @@
 import Foundation
 import Logging
 
-/// What one feed's poll came to, for logs and the `poll` summary.
-public struct FeedPollReport: Sendable {
-    public var name: String
-    public var url: String
-    public var status: Int?
-    public var error: String?
-    public var counts: IngestCounts
-    public var elapsed: TimeInterval
-    public var nextPollAt: Date?
-    /// Not attempted: the feed's host asked (Retry-After) to be left alone for now.
-    public var deferred = false
-
-    public var failed: Bool { error != nil && !deferred }
-
-    public var line: String {
-        let ms = Int((elapsed * 1000).rounded())
-        if deferred, let error { return "\(name): waiting: \(error)" }
-        if let error {
-            return "\(name): failed: \(error) (\(ms) ms)"
-        }
-        let code = status.map(String.init) ?? "-"
-        if status == 304 { return "\(name): 304 not modified (\(ms) ms)" }
-        return "\(name): \(code), \(counts.new) new, \(counts.updated) updated, \(counts.duplicate) duplicate, \(counts.unchanged) unchanged (\(ms) ms)"
-    }
-}
-
-/// The result of polling a set of feeds once.
-public struct CycleReport: Sendable {
-    public var feeds: [FeedPollReport] = []
-    public var outputsWritten: [String] = []
-    public var totalItems = 0
-
-    public var failed: Int { feeds.filter(\.failed).count }
-
-    public var summary: String {
-        let new = feeds.reduce(0) { $0 + $1.counts.new }
-        let updated = feeds.reduce(0) { $0 + $1.counts.updated }
-        let duplicate = feeds.reduce(0) { $0 + $1.counts.duplicate }
-        return "total: \(feeds.count) feeds, \(feeds.count - failed) ok, \(failed) failed, \(new) new, \(updated) updated, \(duplicate) duplicate, \(totalItems) items stored"
-    }
-}
-
 /// Runs the pipeline: fetch → parse → identify → store → emit, for the feeds of one configuration.
 ///
 /// Not thread-safe: the daemon confines it to one serial queue; `poll` uses it from the main thread.
@@ -67,6 +25,12 @@ public final class Aggregator {
         self.config = config
         self.logger = logger
         store = try FeedStore(path: config.storage.databasePath)
+        // A damaged file is refused rather than written to (which could spread the damage).
+        let check = try store.integrityCheck(quick: true)
+        guard check == "ok" else {
+            store.close()
+            throw StoreError(message: "\(config.storage.databasePath) is damaged (\(check.prefix(300))); restore a backup, or move it aside to start afresh", code: 11)
+        }
         fetcher = HTTPFetcher(concurrency: config.poll.concurrency, perHost: config.poll.perHost)
         planner = PollPlanner(poll: config.poll)
         try syncFeeds()
@@ -138,125 +102,60 @@ public final class Aggregator {
             onProgress?()
         }
         if !cancel.isCancelled {
-            do {
-                // Rendering is skipped when nothing could have changed; max_age outputs age by the clock.
-                let ages = config.outputs.contains { $0.maxAge != nil }
-                if outputsStale || ages || config.storage.keep != nil {
-                    report.outputsWritten = try writeOutputs(now: now())
-                }
-                report.totalItems = try store.itemCount()
-            } catch {
-                logger.error("writing outputs failed", metadata: ["error": "\(error)"])
+            // Rendering is skipped when nothing could have changed; max_age outputs age by the clock.
+            let ages = config.outputs.contains { $0.maxAge != nil }
+            if outputsStale || ages || config.storage.keep != nil {
+                (report.outputsWritten, report.outputErrors) = writeOutputs(now: now())
+            }
+            do { report.totalItems = try store.itemCount() } catch {
+                logger.error("cannot count stored items", metadata: ["error": "\(error)"])
             }
         }
         return report
     }
 
+    /// Applies the poll-outcome rules to one response, then stores, schedules and logs the result.
     private func handle(_ response: FetchResponse, feed: FeedSettings, record: FeedRecord, now: Date) -> FeedPollReport {
-        var state = FeedPollState(polledAt: now, status: response.failure == nil ? response.status : nil, error: nil,
-                                  etag: record.etag, lastModified: record.lastModified, failures: 0, nextPollAt: nil,
-                                  gone: false, redirectURL: record.redirectURL, redirectSeen: record.redirectSeen,
-                                  plannedInterval: planner.interval(for: feed), bodyHash: record.bodyHash)
-        var parsed: ParsedFeed?
-        let status = response.status
-        // Hashed once: compared with the last parsed body, and stored if this one is parsed.
-        let bodyHash = response.failure == nil && (200..<300).contains(status) ? ContentFingerprint.sha256Hex(response.body) : nil
-        func fail(_ message: String) {
-            state.error = message
-            state.failures = record.failures + 1
-            state.nextPollAt = planner.nextAfterFailure(feed: feed, failures: state.failures, now: now)
+        let outcome = PollOutcome.decide(response, feed: feed, record: record, planner: planner, now: now) { response throws(FeedParseError) in
+            try parser.parse(response.body, baseURL: response.effectiveURL, httpCharset: response.charset)
         }
-        if case .hostBackoff(let until) = response.failure {
-            // Not this feed's failure: it simply waits for its host.
-            state.error = response.failure?.description
-            state.status = record.lastStatus
-            state.failures = record.failures
-            state.nextPollAt = until
-        } else if let failure = response.failure {
-            fail(failure.description)
-        } else if status == 304 {
-            state.nextPollAt = planner.nextAfterSuccess(feed: feed, now: now, headers: response.headers, refreshHint: nil)
-        } else if (200..<300).contains(status), bodyHash == record.bodyHash {
-            // The same bytes as last time from a server that sends no validators: nothing to parse.
-            // The previous gap carries the publisher's ttl hint, which only the parsed body could tell.
-            state.etag = response.headers["etag"] ?? record.etag
-            state.lastModified = response.headers["last-modified"] ?? record.lastModified
-            var hint: TimeInterval?
-            if record.failures == 0, let last = record.lastPollAt, let next = record.nextPollAt { hint = next.timeIntervalSince(last) }
-            state.nextPollAt = planner.nextAfterSuccess(feed: feed, now: now, headers: response.headers, refreshHint: hint)
-        } else if (200..<300).contains(status) {
-            do {
-                let feedDocument = try parser.parse(response.body, baseURL: response.effectiveURL, httpCharset: response.charset)
-                if feedDocument.format == .unknown {
-                    fail("not a feed (no RSS, Atom or JSON Feed root element)")
-                } else {
-                    parsed = feedDocument
-                    state.bodyHash = bodyHash
-                    state.etag = response.headers["etag"]
-                    state.lastModified = response.headers["last-modified"]
-                    state.nextPollAt = planner.nextAfterSuccess(feed: feed, now: now, headers: response.headers,
-                                                                refreshHint: feedDocument.refreshHint)
-                }
-            } catch {
-                fail("parse error: \(error)")
+        var state = outcome.state
+        if let hold = outcome.hostHold {
+            hostHolds[hold.host] = hold.until
+            do { try store.holdHost(hold.host, until: hold.until) } catch {
+                logger.error("cannot persist host hold", metadata: ["host": "\(hold.host)", "error": "\(error)"])
             }
-        } else if status == 410 {
-            state.error = "410 Gone: the publisher removed this feed; polling stopped, remove it from the config"
-            state.failures = record.failures + 1
-            state.gone = true
+        }
+        switch outcome.notice {
+        case .gone?:
             logger.warning("feed gone, polling stopped", metadata: ["feed": "\(feed.name)", "url": "\(feed.url)"])
-        } else if status == 429 || status == 503, let wait = PollPlanner.retryAfter(response.headers, now: now) {
-            state.error = "HTTP \(status), asked to retry after \(Int(wait)) s"
-            state.failures = record.failures + 1
-            let until = now.addingTimeInterval(min(max(wait, 1), PollPlanner.maximumDelay))
-            state.nextPollAt = until
-            // Retry-After speaks for the whole host and port, not just this feed.
-            let host = HTTPFetcher.hostKey(response.effectiveURL)
-            hostHolds[host] = until
-            do { try store.holdHost(host, until: until) } catch {
-                logger.error("cannot persist host hold", metadata: ["host": "\(host)", "error": "\(error)"])
-            }
-            logger.notice("host asked us to wait", metadata: ["host": "\(HTTPFetcher.hostKey(response.effectiveURL))",
-                                                              "seconds": "\(Int(wait))"])
-        } else if status == 404 {
-            state.error = "HTTP 404 Not Found"
-            state.failures = record.failures + 1
-            state.nextPollAt = now.addingTimeInterval(PollPlanner.maximumDelay)
-        } else {
-            fail("HTTP \(status)")
-        }
-        if response.failure == nil && state.error == nil {
-            if let target = response.permanentRedirect, target != feed.url {
-                state.redirectSeen = target == record.redirectURL ? record.redirectSeen + 1 : 1
-                state.redirectURL = target
-                if state.redirectSeen == 2 {
-                    logger.notice("feed moved permanently; update the config", metadata: [
-                        "feed": "\(feed.name)", "from": "\(feed.url)", "to": "\(target)"])
-                }
-            } else if response.requestURL == feed.url {
-                state.redirectURL = nil
-                state.redirectSeen = 0
-            }
+        case .movedPermanently(let target)?:
+            logger.notice("feed moved permanently; update the config", metadata: [
+                "feed": "\(feed.name)", "from": "\(feed.url)", "to": "\(target)"])
+        case .hostAskedToWait(let seconds)?:
+            logger.notice("host asked us to wait", metadata: ["host": "\(outcome.hostHold?.host ?? "-")", "seconds": "\(seconds)"])
+        case nil:
+            break
         }
         var counts = IngestCounts()
         do {
-            counts = try store.commit(feedID: record.id, feedURL: feed.url, state: state, parsed: parsed)
+            counts = try store.commit(feedID: record.id, feedURL: feed.url, state: state, parsed: outcome.parsed)
             if counts.new + counts.updated + counts.duplicate > 0 { outputsStale = true }
             if let updated = try store.feed(id: record.id) { records[feed.url] = updated }
         } catch {
-            state.error = "storage: \(error)"
+            state.lastError = "storage: \(error)"
             logger.error("storing poll failed", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
         }
-        var report = FeedPollReport(name: feed.name, url: feed.url, status: response.failure == nil ? status : nil,
-                                    error: state.error, counts: counts, elapsed: response.elapsed,
+        var report = FeedPollReport(name: feed.name, url: feed.url, status: response.failure == nil ? response.status : nil,
+                                    error: state.lastError, counts: counts, elapsed: response.elapsed,
                                     nextPollAt: state.nextPollAt)
-        if case .hostBackoff = response.failure { report.deferred = true }
+        report.deferred = outcome.deferred
         var metadata: Logger.Metadata = ["feed": "\(feed.name)", "status": "\(report.status.map(String.init) ?? "-")",
                                          "ms": "\(Int(response.elapsed * 1000))"]
         if report.deferred {
             metadata["until"] = "\(state.nextPollAt.map(FeedDate.format) ?? "-")"
             logger.info("poll deferred: host asked to wait", metadata: metadata)
-        } else if let error = state.error {
+        } else if let error = state.lastError {
             metadata["error"] = "\(error)"
             metadata["failures"] = "\(state.failures)"
             logger.warning("poll failed", metadata: metadata)
@@ -269,38 +168,51 @@ public final class Aggregator {
         return report
     }
 
-    /// Rewrites every output whose content changed; returns the paths written.
-    public func writeOutputs(now: Date = Date()) throws -> [String] {
+    /// Rewrites every output whose content changed. Returns the paths written and, for each output that
+    /// could not be written, a message naming its path; a failed output is retried on the next cycle and
+    /// never stops the others.
+    public func writeOutputs(now: Date = Date()) -> (written: [String], errors: [String]) {
         let configured = config.feeds.compactMap { feed in records[feed.url].map { (feed, $0) } }
         let byID = Dictionary(configured.map { ($0.1.id, $0) }, uniquingKeysWith: { a, _ in a })
         var written: [String] = []
+        var errors: [String] = []
         var shown: Set<Int64> = []
         for output in config.outputs {
-            let ids = configured.filter { output.tags.isEmpty || !Set($0.0.tags).isDisjoint(with: output.tags) }.map(\.1.id)
-            let stored = try store.entries(feedIDs: ids, limit: output.maxEntries,
-                                           notBefore: output.maxAge.map { now.addingTimeInterval(-$0) })
-            let entries = stored.compactMap { entry -> OutputEntry? in
-                guard let source = byID[entry.sourceFeedID] else { return nil }
-                shown.insert(entry.itemID)
-                var tags: [String] = []
-                for carrier in entry.carriers {
-                    for tag in byID[carrier.feedID]?.0.tags ?? [] where !tags.contains(tag) { tags.append(tag) }
+            do {
+                let ids = configured.filter { output.tags.isEmpty || !Set($0.0.tags).isDisjoint(with: output.tags) }.map(\.1.id)
+                let stored = try store.entries(feedIDs: ids, limit: output.maxEntries,
+                                               notBefore: output.maxAge.map { now.addingTimeInterval(-$0) })
+                let entries = stored.compactMap { entry -> OutputEntry? in
+                    guard let source = byID[entry.sourceFeedID] else { return nil }
+                    shown.insert(entry.itemID)
+                    var tags: [String] = []
+                    for carrier in entry.carriers {
+                        for tag in byID[carrier.feedID]?.0.tags ?? [] where !tags.contains(tag) { tags.append(tag) }
+                    }
+                    let via = entry.carriers.dropFirst().compactMap { carrier in
+                        byID[carrier.feedID].map { (feed: $0.1, link: carrier.link) }
+                    }
+                    return OutputEntry(entry: entry, source: source.1, via: via, tags: tags)
                 }
-                let via = entry.carriers.dropFirst().compactMap { carrier in
-                    byID[carrier.feedID].map { (feed: $0.1, link: carrier.link) }
+                let document = OutputDocument(settings: output, entries: entries)
+                let data = output.format == .json ? JSONFeedWriter.render(document) : AtomWriter.render(document)
+                if try AtomicFile.write(data, to: output.path) {
+                    written.append(output.path)
+                    logger.info("output written", metadata: ["path": "\(output.path)", "entries": "\(entries.count)"])
                 }
-                return OutputEntry(entry: entry, source: source.1, via: via, tags: tags)
-            }
-            let document = OutputDocument(settings: output, entries: entries)
-            let data = output.format == .json ? JSONFeedWriter.render(document) : AtomWriter.render(document)
-            if try AtomicFile.write(data, to: output.path) {
-                written.append(output.path)
-                logger.info("output written", metadata: ["path": "\(output.path)", "entries": "\(entries.count)"])
+            } catch {
+                let message = "cannot write output \(output.path): \(error)"
+                errors.append(message)
+                logger.error("output not written", metadata: ["path": "\(output.path)", "error": "\(error)"])
             }
         }
-        outputsStale = false
-        if try pruneIfDue(now: now, keeping: shown) { outputsStale = true }
-        return written
+        outputsStale = !errors.isEmpty
+        do {
+            if try pruneIfDue(now: now, keeping: shown) { outputsStale = true }
+        } catch {
+            logger.error("pruning failed", metadata: ["error": "\(error)"])
+        }
+        return (written, errors)
     }
 
     /// Applies `[storage] keep` at most once an hour; true when something was pruned.

@@ -3,11 +3,18 @@ import Foundation
 
 // All SQLite pointer handling lives in this file.
 
-/// A storage failure, with SQLite's own message.
+/// A storage failure, with SQLite's own message and its extended result code when SQLite gave one.
 public struct StoreError: Error, CustomStringConvertible {
     public var message: String
-    public init(message: String) { self.message = message }
+    /// SQLite's extended result code (`SQLITE_FULL` = 13, `SQLITE_CORRUPT` = 11, `SQLITE_BUSY` = 5, …).
+    public var code: Int32?
+    public init(message: String, code: Int32? = nil) {
+        self.message = message
+        self.code = code
+    }
     public var description: String { message }
+    /// The primary result code (the low byte of the extended one).
+    public var primaryCode: Int32? { code.map { $0 & 0xFF } }
 }
 
 /// A value bound to or read from a statement.
@@ -23,9 +30,24 @@ enum SQLValue: Equatable {
     init(_ d: Date?) { self = d.map { .real($0.timeIntervalSince1970) } ?? .null }
 }
 
-/// One result row, read by column index.
+/// One result row, read by column index or by column name.
 struct SQLRow {
     fileprivate let statement: OpaquePointer
+
+    /// The index of the result column called `name` (a linear scan: rows read by name are few and narrow).
+    func index(_ name: String) -> Int32 {
+        for i in 0..<sqlite3_column_count(statement) {
+            if let p = sqlite3_column_name(statement, i), strcmp(p, name) == 0 { return i }
+        }
+        preconditionFailure("no result column \(name)")
+    }
+
+    func int(_ name: String) -> Int { int(index(name)) }
+    func int64(_ name: String) -> Int64 { int64(index(name)) }
+    func optionalInt(_ name: String) -> Int? { optionalInt(index(name)) }
+    func optionalDouble(_ name: String) -> Double? { isNull(index(name)) ? nil : double(index(name)) }
+    func date(_ name: String) -> Date? { date(index(name)) }
+    func text(_ name: String) -> String? { text(index(name)) }
 
     func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_NULL }
     func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(statement, i)) }
@@ -54,7 +76,7 @@ final class SQLiteDatabase {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(db)
-            throw StoreError(message: "cannot open database \(path): \(message)")
+            throw StoreError(message: "cannot open database \(path): \(message)", code: rc)
         }
         handle = db
         sqlite3_busy_timeout(db, 5000)
@@ -71,8 +93,8 @@ final class SQLiteDatabase {
     }
 
     private func error(_ context: String) -> StoreError {
-        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "database is closed"
-        return StoreError(message: "\(context): \(message)")
+        guard let handle else { return StoreError(message: "\(context): database is closed") }
+        return StoreError(message: "\(context): \(String(cString: sqlite3_errmsg(handle)))", code: sqlite3_extended_errcode(handle))
     }
 
     /// Runs one or more statements without results.
@@ -82,7 +104,7 @@ final class SQLiteDatabase {
         if sqlite3_exec(handle, sql, nil, nil, &message) != SQLITE_OK {
             let text = message.map { String(cString: $0) } ?? "unknown error"
             sqlite3_free(message)
-            throw StoreError(message: "\(text) (in: \(sql.prefix(80)))")
+            throw StoreError(message: "\(text) (in: \(sql.prefix(80)))", code: sqlite3_extended_errcode(handle))
         }
     }
 

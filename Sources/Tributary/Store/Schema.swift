@@ -1,5 +1,8 @@
 /// Versioned migrations; `PRAGMA user_version` records how many have run.
 enum Schema {
+    /// `PRAGMA application_id` of a Tributary database ("TRIB"), so that another program's file is refused.
+    static let applicationID = 0x5452_4942
+
     static let migrations: [String] = [
         // 1: feeds, items, the outlets that carried each item
         """

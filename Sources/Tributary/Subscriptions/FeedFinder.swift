@@ -16,14 +16,14 @@ public enum FeedFinder {
     public static func find(url: String, timeout: TimeInterval = 20) throws(Failure) -> [FeedSettings] {
         var response: FetchResponse?
         HTTPFetcher(concurrency: 1, perHost: 1).fetch([FetchRequest(
-            url: url, tag: 0, userAgent: FetchDefaults.userAgent, timeout: timeout, connectTimeout: min(timeout, 10),
+            url: url, tag: 0, userAgent: PollSettings.defaultUserAgent, timeout: timeout, connectTimeout: min(timeout, 10),
             maxBodyBytes: 5 * 1024 * 1024)]) { response = $0 }
         guard let response, response.failure == nil, (200..<300).contains(response.status) else {
             throw .fetch("cannot fetch \(url): " + (response?.failure?.description ?? "HTTP \(response?.status ?? 0)"))
         }
         let page = response.effectiveURL
         let host = URL(string: page)?.host ?? page
-        if let feed = try? FeedParser().parse(response.body, baseURL: page, httpCharset: response.charset), feed.format != .unknown {
+        if let feed = try? FeedParser().parse(response.body, baseURL: page, httpCharset: response.charset) {
             return [FeedSettings(name: feed.title ?? host, url: page)]
         }
         let found = FeedDiscovery.feeds(inHTML: String(decoding: response.body, as: UTF8.self), pageURL: page)

@@ -1,0 +1,167 @@
+import Foundation
+
+// The layered identity rules, applied as a poll is stored: this file owns the decision of whether an
+// item is new, an edit of one already stored, or another outlet's copy of a stored story.
+//   1. the same feed listed the same guid before: unchanged, or updated in place (churn capped);
+//   2. a tombstone (pruned item) with its guid, canonical URL or fingerprint: ignored;
+//   3. another item with the same canonical URL, else the same content fingerprint: a duplicate, kept as
+//      one more source of the stored story;
+//   4. otherwise a new item.
+// `Identify/` computes the keys (canonical URL, fingerprint); this file decides with them.
+extension FeedStore {
+    // MARK: ingest
+
+    /// Stores one poll's result in a single transaction: the feed's new state and, when the
+    /// body was parsed, its items. Items are dated by `state.lastPollAt`.
+    public func commit(feedID: Int64, feedURL: String, state: FeedPollState, parsed: ParsedFeed?) throws(StoreError) -> IngestCounts {
+        let polledAt = state.lastPollAt ?? Date()
+        return try db.transaction { () throws(StoreError) -> IngestCounts in
+            var counts = IngestCounts()
+            if let parsed {
+                for item in parsed.items {
+                    try ingest(item, feedID: feedID, feedURL: feedURL, now: polledAt, counts: &counts)
+                }
+                try db.run("UPDATE feeds SET title = coalesce(?, title), site_link = coalesce(?, site_link) WHERE id = ?",
+                           [SQLValue(parsed.title), SQLValue(parsed.link), .int(feedID)])
+            }
+            try db.run("""
+                UPDATE feeds SET last_poll_at = ?, last_status = ?, last_error = ?, etag = ?, last_modified = ?,
+                failures = ?, next_poll_at = ?, gone = ?, redirect_url = ?, redirect_seen = ?,
+                planned_interval = ?, body_hash = ? WHERE id = ?
+                """,
+                [SQLValue(polledAt), SQLValue(state.lastStatus), SQLValue(state.lastError), SQLValue(state.etag),
+                 SQLValue(state.lastModified), .int(Int64(state.failures)), SQLValue(state.nextPollAt),
+                 .int(state.gone ? 1 : 0), SQLValue(state.redirectURL), .int(Int64(state.redirectSeen)),
+                 SQLValue(state.plannedInterval), SQLValue(state.bodyHash), .int(feedID)])
+            return counts
+        }
+    }
+
+    private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, counts: inout IngestCounts) throws(StoreError) {
+        // The fingerprint parses HTML, so it is computed only for items that are new or changed.
+        var cachedFingerprint: String??
+        func fingerprint() -> String? {
+            if let cachedFingerprint { return cachedFingerprint }
+            let value = ContentFingerprint.of(title: item.title, text: item.summary ?? item.content,
+                                              date: item.published ?? item.updated)
+            cachedFingerprint = .some(value)
+            return value
+        }
+        guard let guid = item.id ?? item.link ?? fingerprint() else { return }
+        let revision = Self.revision(of: item)
+
+        // Layer 1: this feed has listed this guid before.
+        var known: (id: Int64, owner: Int64, revision: String, revisions: Int, title: String?, link: String?, updated: Double?)?
+        try db.query("""
+            SELECT i.id, i.feed_id, i.revision, i.revisions, i.title, i.link, i.updated FROM item_sources s
+            JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
+            """, [.int(feedID), .text(guid)]) { row in
+            known = (row.int64(0), row.int64(1), row.text(2) ?? "", row.int(3), row.text(4), row.text(5),
+                     row.isNull(6) ? nil : row.double(6))
+        }
+        if let known {
+            guard known.revision != revision, known.owner == feedID else { counts.unchanged += 1; return }
+            let canonical = (item.canonicalLink ?? item.link).flatMap(CanonicalURL.key)
+            let fingerprint = fingerprint()
+            let churnOnly = known.title == item.title && known.link == item.link
+            if churnOnly && known.revisions >= Self.maxChurnRevisions { counts.unchanged += 1; return }
+            let updated = max(item.updated?.timeIntervalSince1970 ?? now.timeIntervalSince1970, known.updated ?? 0)
+            try db.run("""
+                UPDATE items SET title = ?, link = ?, author = ?, summary = ?, content = ?, categories = ?, enclosures = ?,
+                canonical_url = ?, fingerprint = ?, updated = ?, revision = ?, revisions = revisions + 1, changed_at = ?
+                WHERE id = ?
+                """,
+                [SQLValue(item.title), SQLValue(item.link), SQLValue(item.author), SQLValue(item.summary),
+                 SQLValue(item.content), .text(Self.joinCategories(item.categories)),
+                 .text(Self.joinEnclosures(item.enclosures)), SQLValue(canonical), SQLValue(fingerprint),
+                 .real(updated), .text(revision), .real(now.timeIntervalSince1970), .int(known.id)])
+            counts.updated += 1
+            return
+        }
+
+        let canonical = (item.canonicalLink ?? item.link).flatMap(CanonicalURL.key)
+        let fingerprint = fingerprint()
+        if try isTombstoned(feedID: feedID, guid: guid, canonical: canonical, fingerprint: fingerprint) {
+            counts.tombstoned += 1
+            return
+        }
+
+        // Layers 2 and 3: the same story already stored, from any outlet.
+        var existing: Int64?
+        if let canonical {
+            existing = try db.scalar("SELECT id FROM items WHERE canonical_url = ? LIMIT 1", [.text(canonical)]).map(Int64.init)
+        }
+        if existing == nil, let fingerprint {
+            existing = try db.scalar("SELECT id FROM items WHERE fingerprint = ? LIMIT 1", [.text(fingerprint)]).map(Int64.init)
+        }
+        if let existing {
+            try db.run("INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, ?, ?)",
+                       [.int(feedID), .text(guid), .int(existing), SQLValue(item.link), .real(now.timeIntervalSince1970)])
+            counts.duplicate += 1
+            return
+        }
+
+        let entryID = try entryID(for: item, feedURL: feedURL, guid: guid)
+        let dated = item.published ?? item.updated
+        // A missing or future date falls back to first-seen so the item cannot sit on top forever.
+        let effective = (dated.map { $0 <= now ? $0 : now } ?? now).timeIntervalSince1970
+        try db.run("""
+            INSERT INTO items(entry_id, feed_id, canonical_url, fingerprint, link, title, author, summary, content,
+            categories, enclosures, published, updated, first_seen, effective_at, revision, changed_at)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(entryID), .int(feedID), SQLValue(canonical), SQLValue(fingerprint), SQLValue(item.link),
+             SQLValue(item.title), SQLValue(item.author), SQLValue(item.summary), SQLValue(item.content),
+             .text(Self.joinCategories(item.categories)), .text(Self.joinEnclosures(item.enclosures)),
+             SQLValue(item.published.map { min($0, now) }), SQLValue(item.updated.map { min($0, now) }),
+             .real(now.timeIntervalSince1970), .real(effective), .text(revision), .real(now.timeIntervalSince1970)])
+        let itemID = db.lastInsertID
+        try db.run("INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, ?, ?)",
+                   [.int(feedID), .text(guid), .int(itemID), SQLValue(item.link), .real(now.timeIntervalSince1970)])
+        counts.new += 1
+    }
+
+    /// The original id when it is an IRI not used by another item, else a `tag:` URI minted once.
+    private func entryID(for item: FeedItem, feedURL: String, guid: String) throws(StoreError) -> String {
+        if let id = item.id, Self.isIRI(id),
+           try db.scalar("SELECT 1 FROM items WHERE entry_id = ?", [.text(id)]) == nil {
+            return id
+        }
+        let digest = ContentFingerprint.sha256Hex(feedURL + "\u{0}" + guid)
+        return "tag:tributary.invalid,2026:entry/" + digest.prefix(32)
+    }
+
+    static func isIRI(_ s: String) -> Bool {
+        guard let colon = s.firstIndex(of: ":"), colon != s.startIndex,
+              s.first!.isASCII, s.first!.isLetter,
+              s[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }),
+              s.index(after: colon) < s.endIndex else { return false }
+        return !s.contains { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" }
+    }
+
+    static func revision(of item: FeedItem) -> String {
+        let parts = [item.title ?? "", item.link ?? "", item.author ?? "", item.summary ?? "", item.content ?? "",
+                     joinCategories(item.categories), joinEnclosures(item.enclosures)]
+        return ContentFingerprint.sha256Hex(parts.joined(separator: "\u{1F}"))
+    }
+
+    static func joinCategories(_ categories: [String]) -> String { categories.joined(separator: "\u{1F}") }
+    static func splitCategories(_ text: String?) -> [String] {
+        guard let text, !text.isEmpty else { return [] }
+        return text.split(separator: "\u{1F}").map(String.init)
+    }
+
+    static func joinEnclosures(_ enclosures: [Enclosure]) -> String {
+        enclosures.map { "\($0.url)\u{1F}\($0.type ?? "")\u{1F}\($0.length.map(String.init) ?? "")" }
+            .joined(separator: "\u{1E}")
+    }
+
+    static func splitEnclosures(_ text: String?) -> [Enclosure] {
+        guard let text, !text.isEmpty else { return [] }
+        return text.split(separator: "\u{1E}").compactMap { record in
+            let f = record.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 3, !f[0].isEmpty else { return nil }
+            return Enclosure(url: f[0], type: f[1].isEmpty ? nil : f[1], length: Int(f[2]))
+        }
+    }
+}
