@@ -11,9 +11,26 @@ public struct ConfigLoader {
             throw ConfigError(path: path, message: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(path: path, message: "the file is not UTF-8 text")
+            let (line, column) = Self.firstInvalidUTF8(data)
+            throw ConfigError(path: path, line: line, column: column, message: "the file is not UTF-8 text (save it as UTF-8)")
         }
         return try parse(text: text, path: path, absolutePath: absolute)
+    }
+
+    /// Line and column (in bytes) of the first byte that is not part of valid UTF-8.
+    static func firstInvalidUTF8(_ data: Data) -> (Int, Int) {
+        let bytes = [UInt8](data)
+        var line = 1, lineStart = 0, i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0
+            if length == 0 || i + length > bytes.count || String(validating: bytes[i..<(i + length)], as: UTF8.self) == nil {
+                return (line, i - lineStart + 1)
+            }
+            if b == 0x0A { line += 1; lineStart = i + 1 }
+            i += length
+        }
+        return (line, 1)
     }
 
     /// Parses configuration text; `path` is used in messages, `absolutePath` anchors relative paths.
@@ -31,6 +48,15 @@ public struct ConfigLoader {
         let base = URL(fileURLWithPath: absolutePath).deletingLastPathComponent()
         return try walker.configuration(root: root, sourcePath: absolutePath, base: base)
     }
+}
+
+/// The widest values the loader accepts; beyond them a setting is a typo, and arithmetic on it would overflow.
+enum Limits {
+    /// Polling less than monthly is not following a feed.
+    static let longestInterval: TimeInterval = 30 * 86400
+    /// Retention and output age: a century.
+    static let longest: TimeInterval = 36500 * 86400
+    static let largestBody = 1024 * 1024 * 1024
 }
 
 /// Walks the parsed TOML tree by hand, since TOMLKit's Decodable path ignores unknown keys.
@@ -60,7 +86,7 @@ struct TableWalker {
             let section = Section.table("storage")
             try rejectUnknown(table, allowed: ["database", "keep"], section: section)
             if let db = try string(table, "database", section) { storage.databasePath = resolve(db) }
-            storage.keep = try duration(table, "keep", section)
+            storage.keep = try duration(table, "keep", section, range: 3600...Limits.longest)
         }
 
         var poll = PollSettings()
@@ -68,14 +94,14 @@ struct TableWalker {
             let section = Section.table("poll")
             try rejectUnknown(table, allowed: ["interval", "concurrency", "per_host", "timeout", "connect_timeout",
                                                "max_body_size", "user_agent", "min_interval"], section: section)
-            poll.interval = try duration(table, "interval", section) ?? poll.interval
+            poll.interval = try duration(table, "interval", section, range: 1...Limits.longestInterval) ?? poll.interval
             poll.concurrency = try integer(table, "concurrency", section, range: 1...256) ?? poll.concurrency
             poll.perHost = try integer(table, "per_host", section, range: 1...64) ?? poll.perHost
-            poll.timeout = try duration(table, "timeout", section) ?? poll.timeout
-            poll.connectTimeout = min(try duration(table, "connect_timeout", section) ?? poll.connectTimeout, poll.timeout)
+            poll.timeout = try duration(table, "timeout", section, range: 1...3600) ?? poll.timeout
+            poll.connectTimeout = min(try duration(table, "connect_timeout", section, range: 1...3600) ?? poll.connectTimeout, poll.timeout)
             poll.maxBodyBytes = try size(table, "max_body_size", section) ?? poll.maxBodyBytes
-            poll.minimumInterval = try duration(table, "min_interval", section) ?? poll.minimumInterval
-            if let ua = try string(table, "user_agent", section) {
+            poll.minimumInterval = try duration(table, "min_interval", section, range: 1...Limits.longestInterval) ?? poll.minimumInterval
+            if let ua = try text(table, "user_agent", section) {
                 guard !ua.isEmpty else { throw fail(section, "user_agent", "must not be empty") }
                 poll.userAgent = ua
             }
@@ -127,9 +153,9 @@ struct TableWalker {
             }
             var output = OutputSettings(
                 path: resolve(try string(table, "path", section) ?? OutputSettings.defaultPath(format)),
-                title: try string(table, "title", section) ?? OutputSettings.defaultTitle,
+                title: try text(table, "title", section) ?? OutputSettings.defaultTitle,
                 maxEntries: try integer(table, "max_entries", section, range: 1...100_000) ?? OutputSettings.defaultMaxEntries)
-            output.maxAge = try duration(table, "max_age", section)
+            output.maxAge = try duration(table, "max_age", section, range: 60...Limits.longest)
             output.link = try url(table, "link", section)
             output.tags = try strings(table, "tags", section) ?? []
             output.format = format
@@ -138,10 +164,17 @@ struct TableWalker {
         if outputs.isEmpty {
             outputs.append(OutputSettings(path: resolve(OutputSettings.defaultPath(.atom))))
         }
-        var seenPaths: Set<String> = []
-        for (index, output) in outputs.enumerated() where !seenPaths.insert(output.path).inserted {
-            throw fail(outputIsArray ? .array("output", index) : .table("output"), "path",
-                       "\"\(output.path)\" is already written by another output")
+        // An output replaces its file: it must never be the database, its journal, the config, or another output.
+        var taken: [String: String] = [sourcePath: "the configuration file"]
+        for suffix in ["", "-wal", "-shm", "-journal"] { taken[storage.databasePath + suffix] = "the database" }
+        for (index, output) in outputs.enumerated() {
+            let section: Section = outputIsArray ? .array("output", index) : .table("output")
+            let real = URL(fileURLWithPath: output.path).resolvingSymlinksInPath().path
+            if let owner = taken[output.path] ?? taken[real] {
+                throw fail(section, "path", "\"\(output.path)\" is \(owner); an output must be a file of its own")
+            }
+            taken[output.path] = "already written by another output"
+            taken[real] = taken[output.path]
         }
 
         // Politeness floor: an interval shorter than min_interval is almost always a typo.
@@ -163,14 +196,15 @@ struct TableWalker {
                     throw fail(section, "url", "\(feedURL) is already listed by feed[\(first)]")
                 }
                 seenURLs[feedURL] = index
-                let interval = try duration(table, "interval", section)
+                let interval = try duration(table, "interval", section, range: 1...Limits.longestInterval)
                 if let interval, interval < poll.minimumInterval {
                     throw fail(section, "interval", "\(DurationText.format(interval)) is below [poll] min_interval (\(DurationText.format(poll.minimumInterval))); raise it, or lower min_interval")
                 }
-                let name = try string(table, "name", section) ?? URL(string: feedURL)?.host ?? feedURL
+                let name = try text(table, "name", section) ?? URL(string: feedURL)?.host ?? feedURL
+                let agent = try text(table, "user_agent", section)
+                if agent?.isEmpty == true { throw fail(section, "user_agent", "must not be empty") }
                 feeds.append(FeedSettings(name: name, url: feedURL, interval: interval,
-                                          tags: try strings(table, "tags", section) ?? [],
-                                          userAgent: try string(table, "user_agent", section)))
+                                          tags: try strings(table, "tags", section) ?? [], userAgent: agent))
             }
         }
         return Configuration(sourcePath: sourcePath, storage: storage, outputs: outputs, poll: poll, log: log,
@@ -224,9 +258,22 @@ struct TableWalker {
             }
             let tag = s.trimmingCharacters(in: .whitespaces)
             guard !tag.isEmpty else { throw fail(section, key, "empty string in the list") }
+            guard !tag.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+                throw fail(section, key, "contains a control character")
+            }
             if !result.contains(tag) { result.append(tag) }
         }
         return result
+    }
+
+    /// A string that ends up in a header, a log line or an output: no control characters (a CR LF in a
+    /// User-Agent would inject headers).
+    func text(_ table: TOMLTable, _ key: String, _ section: Section) throws(ConfigError) -> String? {
+        guard let s = try string(table, key, section) else { return nil }
+        if let bad = s.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw fail(section, key, "contains a control character (U+\(String(format: "%04X", bad.value))); line breaks and tabs are not allowed here")
+        }
+        return s
     }
 
     func integer(_ table: TOMLTable, _ key: String, _ section: Section, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
@@ -238,7 +285,7 @@ struct TableWalker {
         return n
     }
 
-    func duration(_ table: TOMLTable, _ key: String, _ section: Section) throws(ConfigError) -> TimeInterval? {
+    func duration(_ table: TOMLTable, _ key: String, _ section: Section, range: ClosedRange<TimeInterval>) throws(ConfigError) -> TimeInterval? {
         guard let value = table[key] else { return nil }
         guard let s = value.string else {
             throw fail(section, key, "expected a duration string such as \"15m\", found \(describe(value))")
@@ -246,24 +293,40 @@ struct TableWalker {
         guard let seconds = DurationText.seconds(s) else {
             throw fail(section, key, "bad duration \"\(s)\" (a number followed by s, m, h or d, such as \"90s\" or \"1h30m\")")
         }
+        guard range.contains(seconds) else {
+            throw fail(section, key, "\"\(s)\" is out of range (\(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound)))")
+        }
         return seconds
     }
 
     func size(_ table: TOMLTable, _ key: String, _ section: Section) throws(ConfigError) -> Int? {
         guard let value = table[key] else { return nil }
-        if let n = value.int, n > 0 { return n }
+        if let n = value.int {
+            guard (1024...Limits.largestBody).contains(n) else { throw fail(section, key, "\(n) is out of range (1KB to 1GB)") }
+            return n
+        }
         guard let s = value.string?.uppercased() else {
             throw fail(section, key, "expected a size such as \"10MB\", found \(describe(value))")
         }
         let units: [(String, Int)] = [("KB", 1024), ("MB", 1024 * 1024), ("GB", 1024 * 1024 * 1024), ("B", 1)]
+        var bytes: Int?
         for (suffix, factor) in units where s.hasSuffix(suffix) {
-            if let n = Int(s.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n > 0 { return n * factor }
+            if let n = Int(s.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n > 0 {
+                let (product, overflow) = n.multipliedReportingOverflow(by: factor)
+                bytes = overflow ? Int.max : product
+                break
+            }
         }
-        throw fail(section, key, "bad size \"\(s)\" (such as \"512KB\" or \"10MB\")")
+        guard let bytes else { throw fail(section, key, "bad size \"\(s)\" (such as \"512KB\" or \"10MB\")") }
+        // A body is held in memory while it is parsed.
+        guard (1024...Limits.largestBody).contains(bytes) else {
+            throw fail(section, key, "\"\(s)\" is out of range (1KB to 1GB)")
+        }
+        return bytes
     }
 
     func url(_ table: TOMLTable, _ key: String, _ section: Section) throws(ConfigError) -> String? {
-        guard let s = try string(table, key, section) else { return nil }
+        guard let s = try text(table, key, section) else { return nil }
         let trimmed = s.trimmingCharacters(in: .whitespaces)
         guard let parsed = URL(string: trimmed), let scheme = parsed.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = parsed.host, !host.isEmpty else {

@@ -20,7 +20,8 @@ struct KeyLocator {
     private let lines: [Substring]
 
     init(source: String) {
-        lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: split on every line ending, or a CRLF file is one long line.
+        lines = source.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
     }
 
     /// 1-based line and column of `key` inside `section`, or of the section header when `key` is nil.
@@ -55,6 +56,14 @@ struct KeyLocator {
             }
         }
         if let headerLine { return (headerLine, 1) }
+        // A key of the root that is really a table header somewhere (`[pol]`, `[feed]` for `[[feed]]`).
+        if section == .root, let key {
+            for (number, raw) in lines.enumerated() {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                let name = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] \t"))
+                if line.hasPrefix("["), name == key || name.hasPrefix(key + ".") { return (number + 1, 1) }
+            }
+        }
         return nil
     }
 }

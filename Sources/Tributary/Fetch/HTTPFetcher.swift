@@ -16,10 +16,20 @@ private final class Transfer {
     var statuses: [Int] = []
     var tooLarge = false
     var headerList: UnsafeMutablePointer<curl_slist>?
+    /// libcurl's own account of a failure, more precise than the result code's name.
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
 
     init(request: FetchRequest, hostKey: String) {
         self.request = request
         self.hostKey = hostKey
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit { errorBuffer.deallocate() }
+
+    var errorDetail: String? {
+        let text = String(cString: errorBuffer)
+        return text.isEmpty ? nil : text
     }
 }
 
@@ -121,6 +131,7 @@ public final class HTTPFetcher {
             _ = tributary_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
             _ = tributary_setopt_header_callback(easy, writeHeader)
             _ = tributary_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
+            _ = tributary_setopt_pointer(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(transfer.errorBuffer))
             guard curl_multi_add_handle(multi, easy) == CURLM_OK else {
                 curl_easy_cleanup(easy)
                 curl_slist_free_all(list)
@@ -147,8 +158,11 @@ public final class HTTPFetcher {
 
             var failure: FetchFailure?
             if let code, code != CURLE_OK {
-                let message = String(cString: curl_easy_strerror(code))
+                let message = transfer.errorDetail ?? String(cString: curl_easy_strerror(code))
                 switch code {
+                // libcurl refuses a header line over 100 KB with this code: say what happened.
+                case CURLE_OUT_OF_MEMORY, CURLE_RECV_ERROR where message.contains("header"):
+                    failure = .network("response header too large (\(message))")
                 case CURLE_OPERATION_TIMEDOUT: failure = .timeout(message)
                 case CURLE_FILESIZE_EXCEEDED: failure = .tooLarge(limit: transfer.request.maxBodyBytes)
                 case CURLE_WRITE_ERROR where transfer.tooLarge: failure = .tooLarge(limit: transfer.request.maxBodyBytes)

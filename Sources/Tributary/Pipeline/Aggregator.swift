@@ -143,8 +143,12 @@ public final class Aggregator {
             if counts.new + counts.updated + counts.duplicate > 0 { outputsStale = true }
             if let updated = try store.feed(id: record.id) { records[feed.url] = updated }
         } catch {
-            state.lastError = "storage: \(error)"
-            logger.error("storing poll failed", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
+            state = PollOutcome.afterStorageFailure("\(error)", feed: feed, record: record, planner: planner, now: now)
+            records[feed.url]?.poll = state
+            // Best effort: on a full disk this small update may still fit, and then `status` shows it.
+            try? store.recordPollState(feedID: record.id, state)
+            logger.error("storing poll failed", metadata: ["feed": "\(feed.name)", "error": "\(error)",
+                                                           "failures": "\(state.failures)"])
         }
         var report = FeedPollReport(name: feed.name, url: feed.url, status: response.failure == nil ? response.status : nil,
                                     error: state.lastError, counts: counts, elapsed: response.elapsed,

@@ -111,6 +111,19 @@ public struct PollOutcome: Sendable {
         return outcome
     }
 
+    /// The state to keep when storing a poll failed (a full disk, an I/O error): the feed backs off like
+    /// any failure, so a store that cannot commit never turns into a request storm. The validators and
+    /// body hash stay those of the last stored poll, so the next fetch brings back what was not stored.
+    public static func afterStorageFailure(_ error: String, feed: FeedSettings, record: FeedRecord, planner: PollPlanner,
+                                           now: Date) -> FeedPollState {
+        var state = record.poll
+        state.lastPollAt = now
+        state.lastError = "storage: \(error)"
+        state.failures = record.failures + 1
+        state.nextPollAt = planner.nextAfterFailure(feed: feed, failures: state.failures, now: now)
+        return state
+    }
+
     /// A permanent redirect seen on two polls in a row is followed directly from then on
     /// (`Aggregator` asks for `redirectURL` once `redirectSeen` reaches 2).
     private mutating func learnRedirect(_ response: FetchResponse, feed: FeedSettings, record: FeedRecord) {

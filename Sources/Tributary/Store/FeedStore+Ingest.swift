@@ -24,17 +24,28 @@ extension FeedStore {
                 try db.run("UPDATE feeds SET title = coalesce(?, title), site_link = coalesce(?, site_link) WHERE id = ?",
                            [SQLValue(parsed.title), SQLValue(parsed.link), .int(feedID)])
             }
-            try db.run("""
-                UPDATE feeds SET last_poll_at = ?, last_status = ?, last_error = ?, etag = ?, last_modified = ?,
-                failures = ?, next_poll_at = ?, gone = ?, redirect_url = ?, redirect_seen = ?,
-                planned_interval = ?, body_hash = ? WHERE id = ?
-                """,
-                [SQLValue(polledAt), SQLValue(state.lastStatus), SQLValue(state.lastError), SQLValue(state.etag),
-                 SQLValue(state.lastModified), .int(Int64(state.failures)), SQLValue(state.nextPollAt),
-                 .int(state.gone ? 1 : 0), SQLValue(state.redirectURL), .int(Int64(state.redirectSeen)),
-                 SQLValue(state.plannedInterval), SQLValue(state.bodyHash), .int(feedID)])
+            var stamped = state
+            stamped.lastPollAt = polledAt
+            try writePollState(feedID: feedID, stamped)
             return counts
         }
+    }
+
+    /// Persists a feed's poll state alone (after a failed commit, for `status`).
+    public func recordPollState(feedID: Int64, _ state: FeedPollState) throws(StoreError) {
+        try writePollState(feedID: feedID, state)
+    }
+
+    private func writePollState(feedID: Int64, _ state: FeedPollState) throws(StoreError) {
+        try db.run("""
+            UPDATE feeds SET last_poll_at = ?, last_status = ?, last_error = ?, etag = ?, last_modified = ?,
+            failures = ?, next_poll_at = ?, gone = ?, redirect_url = ?, redirect_seen = ?,
+            planned_interval = ?, body_hash = ? WHERE id = ?
+            """,
+            [SQLValue(state.lastPollAt), SQLValue(state.lastStatus), SQLValue(state.lastError), SQLValue(state.etag),
+             SQLValue(state.lastModified), .int(Int64(state.failures)), SQLValue(state.nextPollAt),
+             .int(state.gone ? 1 : 0), SQLValue(state.redirectURL), .int(Int64(state.redirectSeen)),
+             SQLValue(state.plannedInterval), SQLValue(state.bodyHash), .int(feedID)])
     }
 
     private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, counts: inout IngestCounts) throws(StoreError) {

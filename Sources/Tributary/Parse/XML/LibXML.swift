@@ -17,6 +17,9 @@ private func string(_ p: UnsafePointer<xmlChar>?) -> String? {
 enum XMLDocumentReader {
     /// Longest replacement text taken from an entity declared in the document's own DTD.
     static let maxEntityText = 4096
+    /// Deepest element nesting read: libxml2's own default limit (`xmlParserMaxDepth`). Feeds nest a
+    /// dozen levels; a hundred thousand is an attack on the stack.
+    static let maxDepth = 256
 
     /// The options both readers use. No NOENT (entity substitution, the XXE vector), no DTDLOAD, no
     /// network; recover like feedparser's loose mode. An explicit encoding wins over the declaration.
@@ -59,7 +62,7 @@ enum XMLDocumentReader {
         if let encoding, let handler = xmlFindCharEncodingHandler(encoding) { xmlSwitchToEncoding(ctxt, handler) }
         xmlParseChunk(ctxt, (start + head).assumingMemoryBound(to: CChar.self), Int32(bytes.count - head), 1)
         if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc); ctxt.pointee.myDoc = nil }
-        guard ctxt.pointee.wellFormed != 0, !builder.pointee.declaresEntities else { return .none }
+        guard ctxt.pointee.wellFormed != 0, !builder.pointee.declaresEntities, !builder.pointee.tooDeep else { return .none }
         return .some(builder.pointee.finish())
     }
 
@@ -79,7 +82,9 @@ enum XMLDocumentReader {
         return convert(root, parentBase: base, html: false, repair: repairMojibake)
     }
 
-    fileprivate static func convert(_ node: xmlNodePtr, parentBase: String?, html: Bool, repair: Bool = false) -> MarkupElement {
+    /// libxml2's tree as a `MarkupElement` tree; elements below `maxDepth` are left out (an HTML page's
+    /// depth is not bounded by libxml2, and this recursion must stay shallow).
+    fileprivate static func convert(_ node: xmlNodePtr, parentBase: String?, html: Bool, repair: Bool = false, depth: Int = 0) -> MarkupElement {
         let n = node.pointee
         var name = string(n.name) ?? ""
         var prefix = n.ns.flatMap { string($0.pointee.prefix) }
@@ -117,7 +122,9 @@ enum XMLDocumentReader {
             switch c.pointee.type {
             case XML_ELEMENT_NODE:
                 if !pendingText.isEmpty { element.children.append(.text(repair ? repairDoubleEncoding(pendingText) : pendingText)); pendingText = "" }
-                element.children.append(.element(convert(c, parentBase: base, html: html, repair: repair)))
+                if depth + 1 < maxDepth {
+                    element.children.append(.element(convert(c, parentBase: base, html: html, repair: repair, depth: depth + 1)))
+                }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let s = string(c.pointee.content) { pendingText += s }
             case XML_ENTITY_REF_NODE:
@@ -164,6 +171,8 @@ private struct TreeBuilder: ~Copyable {
     var pending = ByteWriter(capacity: 4096)
     /// Set when the document declares an entity: then libxml2's tree is used instead.
     var declaresEntities = false
+    /// Set when elements nest deeper than `XMLDocumentReader.maxDepth`.
+    var tooDeep = false
     /// Names and namespace URIs come interned in libxml2's dictionary: one Swift string each, kept in
     /// slots chosen by address (a collision just makes the string again).
     var names = [(UnsafeRawPointer?, String)](repeating: (nil, ""), count: 256)
@@ -221,8 +230,13 @@ private struct TreeBuilder: ~Copyable {
 
     mutating func start(localname: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
                count: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
-        // The tree of an ill-formed document is not used: stop reading it.
-        guard context.pointee.wellFormed != 0 else { xmlStopParser(context); return }
+        // The tree of an ill-formed document is not used: stop reading it. Nor is one nested deeper than
+        // libxml2's own limit: the pull parser then reads it, and bounds it the way libxml2 does.
+        guard context.pointee.wellFormed != 0, stack.count < XMLDocumentReader.maxDepth else {
+            tooDeep = stack.count >= XMLDocumentReader.maxDepth
+            xmlStopParser(context)
+            return
+        }
         flush()
         var list: [(name: String, namespace: String?, value: String)] = []
         let parentBase = stack.last?.base ?? (root == nil ? base : nil)

@@ -25,6 +25,19 @@ final class MarkupElement {
         self.key = key ?? Self.key(name: name, namespace: namespace, prefix: prefix)
     }
 
+    /// Releases descendants one at a time: the default, recursive release of a deep tree overflows the
+    /// stack (the depth is also bounded at parse time; this keeps teardown safe for any tree).
+    deinit {
+        guard children.contains(where: { if case .element = $0 { true } else { false } }) else { return }
+        var doomed: [MarkupElement] = []
+        for case .element(let e) in children { doomed.append(e) }
+        children = []
+        while let element = doomed.popLast() {
+            for case .element(let e) in element.children { doomed.append(e) }
+            element.children = []
+        }
+    }
+
     func attribute(_ name: String) -> String? {
         for attribute in attributes where attribute.name == name { return attribute.value }
         return nil
