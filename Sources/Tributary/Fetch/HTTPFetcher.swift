@@ -161,7 +161,9 @@ public final class HTTPFetcher {
                 let message = transfer.errorDetail ?? String(cString: curl_easy_strerror(code))
                 switch code {
                 // libcurl refuses a header line over 100 KB with this code: say what happened.
-                case CURLE_OUT_OF_MEMORY, CURLE_RECV_ERROR where message.contains("header"):
+                case CURLE_OUT_OF_MEMORY:
+                    failure = .network("response header too large (libcurl takes lines up to 100 KB)")
+                case CURLE_RECV_ERROR where message.contains("header"):
                     failure = .network("response header too large (\(message))")
                 case CURLE_OPERATION_TIMEDOUT: failure = .timeout(message)
                 case CURLE_FILESIZE_EXCEEDED: failure = .tooLarge(limit: transfer.request.maxBodyBytes)

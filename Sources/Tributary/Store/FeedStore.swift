@@ -31,7 +31,19 @@ public final class FeedStore {
         }
         // WAL: readers (tributary status) never block the daemon; NORMAL sync is crash-safe in WAL mode.
         // journal_size_limit: after a checkpoint the WAL file shrinks back instead of keeping its peak size.
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 33554432;")
+        // Switching a new file to WAL takes an exclusive lock without waiting on the busy handler: when
+        // another process is opening the same new database, try again for a while.
+        var attempts = 0
+        while true {
+            do {
+                try db.execute("PRAGMA journal_mode = WAL")
+                break
+            } catch where error.primaryCode == 5 && attempts < 100 {
+                attempts += 1
+                usleep(50_000)
+            }
+        }
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 33554432;")
         try migrate()
     }
 
