@@ -27,6 +27,15 @@ python3 scripts/stage-deps.py | tail -1
 long=$(find Sources Benchmarks -name '*.swift' -exec awk 'END { if (NR > 500) print FILENAME ": " NR " lines" }' {} \;)
 if [ -n "$long" ]; then echo "files over 500 lines:"; echo "$long"; exit 1; fi
 
+# Endurance: 100 seeded kill -9s with integrity, counts and output checked after each; a full disk
+# under the database and the output (skipped with a message where a tmpfs cannot be mounted).
+TRIBUTARY_BIN=.build/debug/tributary python3 scripts/kill-test.py 100 | tail -3
+TRIBUTARY_BIN=.build/debug/tributary python3 scripts/disk-full-test.py | tail -8
+
+# The unit and integration tests again under AddressSanitizer and ThreadSanitizer.
+scripts/sanitize.sh address
+scripts/sanitize.sh thread
+
 unitdir=$(mktemp -d)
 sed "s#/usr/local/bin/tributary#$PWD/.build/debug/tributary#g" systemd/tributary.service > "$unitdir/tributary.service"
 systemd-analyze verify "$unitdir/tributary.service"
