@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/ (AddressSanitizer + libFuzzer) and runs each for SECONDS,
 # seeded from ../shared/conformance/corpus and the project's own fixtures.
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]     targets: feed-parser html-sanitizer config opml
 # Crashes, hangs (over 10 s per input) and leaks stop a target; the input lands in Fuzz/artifacts/.
 # Prints, per target, the executions, coverage and exit status; exits non-zero if any target found something.
 set -uo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzFeedParser FuzzHTMLSanitizer FuzzConfig FuzzOPML)
+[ ${#targets[@]} -gt 0 ] || targets=(feed-parser html-sanitizer config opml)
 (cd Fuzz && swift build -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld 2>&1 | grep -v "Cannot export" | tail -1)
 shared=../shared/conformance/corpus
 mkdir -p Fuzz/artifacts
@@ -18,9 +18,9 @@ seed() {  # target -> seed folder
     [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ] && return
     mkdir -p "$dir"
     case $1 in
-        FuzzFeedParser)
+        feed-parser)
             find "$shared" -type f ! -path '*/expected/*' -size -200k 2>/dev/null | head -600 | while read -r f; do cp "$f" "$dir/"; done ;;
-        FuzzHTMLSanitizer)
+        html-sanitizer)
             # Item bodies as the parser sees them: the text of description/content elements in the corpus.
             python3 - "$shared" "$dir" <<'PY'
 import sys, os, re, html, hashlib
@@ -40,10 +40,10 @@ for root, _, files in os.walk(src):
         if n > 800: sys.exit(0)
 PY
             ;;
-        FuzzConfig)
+        config)
             cp feeds.toml "$dir/"
             printf '[poll]\ninterval = "15m"\nmax_body_size = "10MB"\n[[feed]]\nurl = "https://a.example/"\n' > "$dir/minimal.toml" ;;
-        FuzzOPML)
+        opml)
             cp Tests/TributaryTests/Fixtures/*.opml "$dir/" ;;
     esac
 }
@@ -51,7 +51,8 @@ status=0
 for t in "${targets[@]}"; do
     seed "$t"
     log=Fuzz/artifacts/$t.log
-    LSAN_OPTIONS=suppressions=Fuzz/lsan.supp ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 Fuzz/.build/debug/$t Fuzz/corpus/$t \
+    FUZZ_TARGET=$t LSAN_OPTIONS=suppressions=Fuzz/lsan.supp ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+        Fuzz/.build/debug/TributaryFuzz Fuzz/corpus/$t \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
         -artifact_prefix=Fuzz/artifacts/$t- -print_final_stats=1 > "$log" 2>&1
     rc=$?

@@ -8,15 +8,7 @@ final class ConfigTests: XCTestCase {
 
     func expectError(_ text: String, line: Int?, key: String?, contains fragment: String,
                      file: StaticString = #filePath, lineNumber: UInt = #line) {
-        do {
-            _ = try parse(text)
-            XCTFail("expected an error", file: file, line: lineNumber)
-        } catch {
-            XCTAssertEqual(error.line, line, "\(error)", file: file, line: lineNumber)
-            XCTAssertEqual(error.key, key, "\(error)", file: file, line: lineNumber)
-            XCTAssertTrue(error.description.contains(fragment), "\(error)", file: file, line: lineNumber)
-            XCTAssertTrue(error.description.hasPrefix("feeds.toml:"), "\(error)", file: file, line: lineNumber)
-        }
+        assertConfigError(text, line: line, key: key, contains: fragment, file: file, lineNumber: lineNumber)
     }
 
     func testFullConfigResolvesPathsAndDefaults() throws {

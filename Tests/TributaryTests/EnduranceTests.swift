@@ -3,26 +3,7 @@ import XCTest
 
 /// What used to take the process down or lose data: deep documents, a store that cannot commit,
 /// concurrent starts, foreign and damaged databases, outputs that cannot be written.
-final class EnduranceTests: XCTestCase {
-    var folder: URL!
-    var servers: [FeedServer] = []
-
-    override func setUpWithError() throws {
-        folder = try makeTemporaryFolder(self)
-    }
-
-    override func tearDown() {
-        servers.forEach { $0.stop() }
-    }
-
-    func startServer() throws -> FeedServer {
-        let root = folder.appendingPathComponent("www\(servers.count)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let server = try FeedServer(root: root)
-        servers.append(server)
-        return server
-    }
-
+final class EnduranceTests: LoopbackTestCase {
     func items(_ prefix: String, _ count: Int) -> [(guid: String, title: String, link: String, text: String, date: String)] {
         (0..<count).map { i in
             ("\(prefix)-\(i)", "\(prefix) story \(i)", "https://\(prefix).example/\(i)", storyText("\(prefix)\(i)"),

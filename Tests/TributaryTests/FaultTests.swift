@@ -2,26 +2,7 @@ import XCTest
 @testable import Tributary
 
 /// Hostile and broken servers on 127.0.0.1: each fault is classified, scheduled and contained.
-final class FaultTests: XCTestCase {
-    var folder: URL!
-    var servers: [FeedServer] = []
-
-    override func setUpWithError() throws {
-        folder = try makeTemporaryFolder(self)
-    }
-
-    override func tearDown() {
-        servers.forEach { $0.stop() }
-    }
-
-    func startServer() throws -> FeedServer {
-        let root = folder.appendingPathComponent("www\(servers.count)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let server = try FeedServer(root: root)
-        servers.append(server)
-        return server
-    }
-
+final class FaultTests: LoopbackTestCase {
     let goodFeed = rssDocument(items: [
         ("g1", "One", "https://good.example/1", storyText("one"), "Mon, 10 Nov 2025 08:00:00 GMT"),
         ("g2", "Two", "https://good.example/2", storyText("two"), "Mon, 10 Nov 2025 07:00:00 GMT"),

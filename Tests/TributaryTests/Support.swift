@@ -185,3 +185,39 @@ func writeConfig(_ folder: URL, feeds: [(name: String, url: String, tags: [Strin
     try Data(text.utf8).write(to: url)
     return url
 }
+
+/// A test case with a temporary folder and loopback feed servers that stop with the test.
+class LoopbackTestCase: XCTestCase {
+    var folder: URL!
+    var servers: [FeedServer] = []
+
+    override func setUpWithError() throws {
+        folder = try makeTemporaryFolder(self)
+    }
+
+    override func tearDown() {
+        servers.forEach { $0.stop() }
+    }
+
+    func startServer() throws -> FeedServer {
+        let root = folder.appendingPathComponent("www\(servers.count)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let server = try FeedServer(root: root)
+        servers.append(server)
+        return server
+    }
+}
+
+/// Asserts that `text`, read as `feeds.toml`, is refused with the given line, key and message fragment.
+func assertConfigError(_ text: String, line: Int?, key: String?, contains fragment: String,
+                       file: StaticString = #filePath, lineNumber: UInt = #line) {
+    do {
+        _ = try ConfigLoader().parse(text: text, path: "feeds.toml", absolutePath: "/srv/tributary/feeds.toml")
+        XCTFail("expected an error", file: file, line: lineNumber)
+    } catch {
+        XCTAssertEqual(error.line, line, "\(error)", file: file, line: lineNumber)
+        XCTAssertEqual(error.key, key, "\(error)", file: file, line: lineNumber)
+        XCTAssertTrue(error.description.contains(fragment), "\(error)", file: file, line: lineNumber)
+        XCTAssertTrue(error.description.hasPrefix("feeds.toml:"), "\(error)", file: file, line: lineNumber)
+    }
+}
