@@ -68,7 +68,9 @@ struct Poll: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        let (aggregator, config, _) = try options.open { config, logger in try Aggregator(config: config, logger: logger) }
+        let (aggregator, config, _) = try options.open { config, logger in
+            try Aggregator(config: config, logger: logger, integrityCheck: .afterUncleanShutdown)
+        }
         defer { aggregator.close() }
         let report = aggregator.poll(aggregator.activeFeeds())
         let byURL = Dictionary(report.feeds.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
