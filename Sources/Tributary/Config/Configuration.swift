@@ -69,7 +69,7 @@ public struct PollSettings: Sendable, Equatable {
     public var minimumInterval: TimeInterval = 5 * 60
 
     /// How Tributary names itself to servers unless `user_agent` says otherwise.
-    public static let defaultUserAgent = "Tributary/\(Product.version) (feed aggregator; +https://github.com/tributary/tributary)"
+    public static let defaultUserAgent = "Tributary/\(Product.version) (feed aggregator)"
 }
 
 /// Logging threshold.

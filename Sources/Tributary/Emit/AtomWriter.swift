@@ -8,14 +8,19 @@ public enum AtomWriter {
         x += "  <id>\(XMLText.escape(document.feedID))</id>\n"
         x += "  <title type=\"text\">\(XMLText.escape(settings.title))</title>\n"
         x += "  <updated>\(FeedDate.format(document.updated))</updated>\n"
-        x += "  <generator uri=\"https://github.com/tributary/tributary\" version=\"\(Product.version)\">Tributary</generator>\n"
+        x += "  <generator version=\"\(Product.version)\">Tributary</generator>\n"
         x += "  <author><name>\(XMLText.escape(settings.title))</name></author>\n"
         // Without a configured public URL, the file's own location is the best "self" there is.
         let selfLink = settings.link ?? URL(fileURLWithPath: settings.path).absoluteString
-        x += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"\(XMLText.escape(selfLink, attribute: true))\"/>\n"
+        x += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"\(href(selfLink))\"/>\n"
         for output in document.entries { x += entry(output) }
         x += "</feed>\n"
         return Data(x.utf8)
+    }
+
+    /// An IRI made valid and escaped for an attribute.
+    static func href(_ iri: String) -> String {
+        XMLText.escape(IRIText.escape(iri), attribute: true)
     }
 
     static func entry(_ output: OutputEntry) -> String {
@@ -26,18 +31,17 @@ public enum AtomWriter {
         x += "    <id>\(XMLText.escape(e.entryID))</id>\n"
         let title = e.title.map(PlainText.collapse).flatMap { $0.isEmpty ? nil : $0 } ?? e.link ?? "Untitled"
         x += "    <title type=\"text\">\(XMLText.escape(title))</title>\n"
-        if let link = e.link {
-            x += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(XMLText.escape(link, attribute: true))\"/>\n"
-        }
-        var seenVia: Set<String> = [e.link ?? ""]
+        let alternate = output.alternateLink
+        x += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(href(alternate))\"/>\n"
+        var seenVia: Set<String> = [alternate]
         for (feed, link) in output.via {
             let href = link ?? feed.siteLink ?? feed.url
             guard seenVia.insert(href).inserted else { continue }
             let name = feed.name.isEmpty ? (feed.title ?? feed.url) : feed.name
-            x += "    <link rel=\"via\" href=\"\(XMLText.escape(href, attribute: true))\" title=\"\(XMLText.escape(name, attribute: true))\"/>\n"
+            x += "    <link rel=\"via\" href=\"\(Self.href(href))\" title=\"\(XMLText.escape(name, attribute: true))\"/>\n"
         }
         for enclosure in e.enclosures {
-            x += "    <link rel=\"enclosure\" href=\"\(XMLText.escape(enclosure.url, attribute: true))\""
+            x += "    <link rel=\"enclosure\" href=\"\(href(enclosure.url))\""
             if let type = enclosure.type { x += " type=\"\(XMLText.escape(type, attribute: true))\"" }
             if let length = enclosure.length { x += " length=\"\(length)\"" }
             x += "/>\n"
@@ -61,9 +65,9 @@ public enum AtomWriter {
         x += "      <id>\(XMLText.escape(source.url))</id>\n"
         x += "      <title type=\"text\">\(XMLText.escape(sourceName))</title>\n"
         if let site = source.siteLink, site.contains("://") {
-            x += "      <link rel=\"alternate\" type=\"text/html\" href=\"\(XMLText.escape(site, attribute: true))\"/>\n"
+            x += "      <link rel=\"alternate\" type=\"text/html\" href=\"\(href(site))\"/>\n"
         }
-        x += "      <link rel=\"self\" href=\"\(XMLText.escape(source.url, attribute: true))\"/>\n"
+        x += "      <link rel=\"self\" href=\"\(href(source.url))\"/>\n"
         x += "      <updated>\(FeedDate.format(e.updated))</updated>\n"
         x += "    </source>\n"
         x += "  </entry>\n"

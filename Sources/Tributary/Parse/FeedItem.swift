@@ -17,6 +17,9 @@ public struct FeedItem: Sendable, Equatable {
     /// The publisher's own statement of the article's address (`<link rel="canonical">`,
     /// FeedBurner's `origLink`), preferred over `link` for identity.
     public var canonicalLink: String?
+    /// An address to open when the item has no link: a permalink `<guid>` (resolved) or an http(s) Atom id.
+    /// Not used for identity.
+    public var permalink: String?
 
     public init(id: String? = nil, link: String? = nil, title: String? = nil, author: String? = nil,
                 published: Date? = nil, updated: Date? = nil, summary: String? = nil, content: String? = nil,

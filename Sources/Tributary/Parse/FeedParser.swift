@@ -102,16 +102,6 @@ public struct FeedParser: Sendable {
         return true
     }
 
-    /// Charsets that give every byte a character of its own: UTF-8 bytes read through them never fail,
-    /// they turn into mojibake.
-    static let singleByteCharsets: Set<String> = ["iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "iso-8859-15",
-                                                   "windows-1252", "cp1252", "us-ascii", "ascii"]
-
-    /// Valid UTF-8 that has at least one multi-byte sequence (pure ASCII reads the same in any of them).
-    static func isMultiByteUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        ByteScan.firstNonASCII(in: bytes, from: 0) < bytes.count && isValidUTF8(bytes)
-    }
-
     /// UTF-8 bytes for a UTF-32 document (by BOM or by the `<` pattern), else nil.
     static func decodeUTF32(_ bytes: UnsafeRawBufferPointer) -> Data? {
         guard bytes.count >= 4 else { return nil }
@@ -137,14 +127,10 @@ public struct FeedParser: Sendable {
         if let declared, declared != "utf-8" && declared != "utf8" {
             // GB2312 feeds routinely contain GBK/GB18030 characters.
             if declared == "gb2312" || declared == "gbk" { return "GB18030" }
-            // A single-byte declaration over bytes that are valid UTF-8 with multi-byte sequences: the
-            // declaration is wrong (a Latin-1 reading would give "sÃ¸ndag"). Deliberately unlike feedparser.
-            if Self.singleByteCharsets.contains(declared), Self.isMultiByteUTF8(bytes) { return "UTF-8" }
             return nil
         }
         let validUTF8 = Self.isValidUTF8(bytes)
         if declared == nil, let charset = httpCharset?.lowercased(), charset != "utf-8", charset != "utf8", !validUTF8 || charset != "us-ascii" {
-            if validUTF8, Self.singleByteCharsets.contains(charset), Self.isMultiByteUTF8(bytes) { return nil }
             return charset
         }
         return validUTF8 ? nil : "windows-1252"

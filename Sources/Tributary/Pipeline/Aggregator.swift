@@ -138,7 +138,7 @@ public final class Aggregator {
     /// Applies the poll-outcome rules to one response, then stores, schedules and logs the result.
     private func handle(_ response: FetchResponse, feed: FeedSettings, record: FeedRecord, now: Date) -> FeedPollReport {
         let outcome = PollOutcome.decide(response, feed: feed, record: record, planner: planner, now: now) { response throws(FeedParseError) in
-            try parser.parse(response.body, baseURL: response.effectiveURL, httpCharset: response.charset)
+            TextRepair.repair(try parser.parse(response.body, baseURL: response.effectiveURL, httpCharset: response.charset))
         }
         var state = outcome.state
         if let hold = outcome.hostHold {

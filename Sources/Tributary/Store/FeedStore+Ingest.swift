@@ -79,13 +79,13 @@ extension FeedStore {
             let updated = max(item.updated?.timeIntervalSince1970 ?? now.timeIntervalSince1970, known.updated ?? 0)
             try db.run("""
                 UPDATE items SET title = ?, link = ?, author = ?, summary = ?, content = ?, categories = ?, enclosures = ?,
-                canonical_url = ?, fingerprint = ?, updated = ?, revision = ?, revisions = revisions + 1, changed_at = ?
-                WHERE id = ?
+                canonical_url = ?, fingerprint = ?, updated = ?, revision = ?, revisions = revisions + 1, changed_at = ?,
+                permalink = ? WHERE id = ?
                 """,
                 [SQLValue(item.title), SQLValue(item.link), SQLValue(item.author), SQLValue(item.summary),
                  SQLValue(item.content), .text(Self.joinCategories(item.categories)),
                  .text(Self.joinEnclosures(item.enclosures)), SQLValue(canonical), SQLValue(fingerprint),
-                 .real(updated), .text(revision), .real(now.timeIntervalSince1970), .int(known.id)])
+                 .real(updated), .text(revision), .real(now.timeIntervalSince1970), SQLValue(item.permalink), .int(known.id)])
             counts.updated += 1
             return
         }
@@ -118,14 +118,15 @@ extension FeedStore {
         let effective = (dated.map { $0 <= now ? $0 : now } ?? now).timeIntervalSince1970
         try db.run("""
             INSERT INTO items(entry_id, feed_id, canonical_url, fingerprint, link, title, author, summary, content,
-            categories, enclosures, published, updated, first_seen, effective_at, revision, changed_at)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            categories, enclosures, published, updated, first_seen, effective_at, revision, changed_at, permalink)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(entryID), .int(feedID), SQLValue(canonical), SQLValue(fingerprint), SQLValue(item.link),
              SQLValue(item.title), SQLValue(item.author), SQLValue(item.summary), SQLValue(item.content),
              .text(Self.joinCategories(item.categories)), .text(Self.joinEnclosures(item.enclosures)),
              SQLValue(item.published.map { min($0, now) }), SQLValue(item.updated.map { min($0, now) }),
-             .real(now.timeIntervalSince1970), .real(effective), .text(revision), .real(now.timeIntervalSince1970)])
+             .real(now.timeIntervalSince1970), .real(effective), .text(revision), .real(now.timeIntervalSince1970),
+             SQLValue(item.permalink)])
         let itemID = db.lastInsertID
         try db.run("INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, ?, ?)",
                    [.int(feedID), .text(guid), .int(itemID), SQLValue(item.link), .real(now.timeIntervalSince1970)])

@@ -14,7 +14,7 @@ extension FeedStore {
         var index: [Int64: Int] = [:]
         try db.query("""
             SELECT i.id, i.entry_id, i.link, i.title, i.author, i.summary, i.content, i.categories, i.enclosures,
-                   i.published, i.updated, i.effective_at, i.changed_at, i.feed_id
+                   i.published, i.updated, i.effective_at, i.changed_at, i.feed_id, i.permalink
             FROM items i
             WHERE i.effective_at >= ?
               AND EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND +s.feed_id IN (\(idList)))
@@ -28,7 +28,7 @@ extension FeedStore {
                 author: row.text(4), summary: row.text(5), content: row.text(6),
                 categories: Self.splitCategories(row.text(7)), enclosures: Self.splitEnclosures(row.text(8)),
                 published: row.date(9), updated: updated, effectiveAt: effective, sourceFeedID: row.int64(13),
-                carriers: []))
+                carriers: [], permalink: row.text(14)))
         }
         guard !entries.isEmpty else { return [] }
         let allowed = Set(feedIDs)

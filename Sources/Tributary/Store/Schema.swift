@@ -81,5 +81,9 @@ enum Schema {
         """
         ALTER TABLE feeds ADD COLUMN body_hash TEXT;
         """,
+        // 6: where to send a reader when an item has no link (a permalink guid, an http(s) Atom id)
+        """
+        ALTER TABLE items ADD COLUMN permalink TEXT;
+        """,
     ]
 }

@@ -95,5 +95,7 @@ public struct StoredEntry: Sendable {
     public var sourceFeedID: Int64
     /// Every asked-for feed that carried it, first publisher first, with that outlet's link.
     public var carriers: [(feedID: Int64, link: String?)]
+    /// The item's permalink guid or http(s) Atom id, for entries without a link.
+    public var permalink: String? = nil
 }
 

@@ -57,7 +57,10 @@ enum AtomAdapter {
         for child in element.elements {
             switch local(child) {
             case "id":
-                if let v = child.value { item.id = v }
+                if let v = child.value {
+                    item.id = v
+                    item.permalink = FeedFields.webAddress(v)
+                }
             case "link":
                 let rel = child.attribute("rel")?.trimmed.lowercased() ?? "alternate"
                 if rel == "enclosure" {

@@ -60,7 +60,12 @@ enum RSSAdapter {
         for child in element.elements {
             switch child.key {
             case "guid":
-                if let v = child.value { item.id = v }
+                if let v = child.value {
+                    item.id = v
+                    // A guid is a permalink unless it says otherwise; a bare token ("12345") is no address.
+                    let permaLink = child.attribute("isPermaLink")?.trimmed.lowercased() ?? "true"
+                    if permaLink == "true", v.contains("/") || v.contains(":") { item.permalink = FeedFields.webAddress(child.resolve(v)) }
+                }
             case "link":
                 if let v = child.value { item.link = child.resolve(v) }
             case "atom:link":
