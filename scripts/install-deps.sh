@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(pkg-config libxml2-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev python3)
 if [ "${1:-}" = "--test" ]; then
-    packages+=(libxml2-utils jing newsboat python3-lxml python3-feedparser systemd time)
+    packages+=(libxml2-utils jing newsboat python3-lxml python3-feedparser python3-html5lib systemd time)
 fi
 missing=()
 for p in "${packages[@]}"; do
