@@ -137,7 +137,7 @@ public struct FeedParser: Sendable {
     }
 
     static func adapt(_ root: MarkupElement) -> ParsedFeed {
-        FormatDetector.adapter(forRoot: root)?(root) ?? ParsedFeed(format: .unknown)
+        FormatDetector.adapt(root) ?? ParsedFeed(format: .unknown)
     }
 }
 

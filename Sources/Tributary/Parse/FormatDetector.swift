@@ -11,13 +11,26 @@ enum FormatDetector {
         return first == UInt8(ascii: "{") ? .json : .xml
     }
 
-    /// The adapter for an XML document's root element, or nil when it is not a feed.
-    static func adapter(forRoot root: MarkupElement) -> ((MarkupElement) -> ParsedFeed)? {
-        switch root.name.lowercased() {
+    /// The adapter for an XML feed element, or nil when it is not one.
+    static func adapter(for element: MarkupElement) -> ((MarkupElement) -> ParsedFeed)? {
+        switch element.name.lowercased() {
         case "rss": return RSSAdapter.parse
         case "rdf": return RDFAdapter.parse
         case "feed": return AtomAdapter.parse
         default: return nil
         }
+    }
+
+    /// The document's feed, read by its adapter: the root element, or a feed element inside an XHTML
+    /// page (`<html><body><feed xmlns=…>`, as some servers wrap a feed for browsers). Nil: not a feed.
+    static func adapt(_ root: MarkupElement) -> ParsedFeed? {
+        if let adapter = adapter(for: root) { return adapter(root) }
+        guard root.name.lowercased() == "html" else { return nil }
+        var level = root.elements
+        for _ in 0..<4 {
+            if let feed = level.first(where: { adapter(for: $0) != nil }), let adapter = adapter(for: feed) { return adapter(feed) }
+            level = level.flatMap(\.elements)
+        }
+        return nil
     }
 }

@@ -63,6 +63,26 @@ enum ByteScan {
     }
 }
 
+extension ByteScan {
+    /// The bytes with CR LF and lone CR made LF, as XML reads line ends; nil when there is no CR.
+    static func normalizingLineEnds(_ raw: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard firstIndex(of: 0x0D, in: raw, from: 0) < raw.count else { return nil }
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            if raw[i] == 0x0D {
+                normalized.append(0x0A)
+                if i + 1 < raw.count, raw[i + 1] == 0x0A { i += 1 }
+            } else {
+                normalized.append(raw[i])
+            }
+            i += 1
+        }
+        return normalized
+    }
+}
+
 extension String {
     /// A string from UTF-8 (an item body, mostly), made in stretches so that the standard library's
     /// validation takes its word-at-a-time path over the long ASCII ones and its character-at-a-time

@@ -51,7 +51,9 @@ public enum FeedDate {
         var offset = 0
         if peek() == 0x2D {
             i += 1
-            guard let m = digits(2) else { return nil }
+            guard var m = digits(2) else { return nil }
+            // "2003-012-31": a zero-padded three-digit month, read as feedparser reads it.
+            if m < 10, let extra = peek(), extra >= 0x30, extra <= 0x39 { m = m * 10 + Int(extra - 0x30); i += 1 }
             month = m
             if peek() == 0x2D {
                 i += 1
@@ -167,6 +169,16 @@ public enum FeedDate {
                     numberWidths.append(j - i)
                     continue
                 }
+                // "2020/1/10": year, month and day with slashes, the year first (day-first forms are ambiguous).
+                if bytes[k] == 0x2F, k - i == 4, month == nil {
+                    let parts = UnsafeBufferPointer(rebasing: bytes[i..<j]).split(separator: 0x2F)
+                    guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(isDigit) }) else { return nil }
+                    let values = parts.map { $0.reduce(0) { $0 * 10 + Int($1 - 0x30) } }
+                    numbers += [values[2], values[0]]
+                    numberWidths += [parts[2].count, 4]
+                    month = values[1]
+                    continue
+                }
                 guard bytes[k] == 0x3A, !sawTime else { return nil }
                 // hh:mm[:ss][zone glued on]
                 sawTime = true
@@ -215,9 +227,8 @@ public enum FeedDate {
             }
             if month == nil, lowered.count >= 3, let m = months[String(decoding: lowered[..<3], as: UTF8.self)], !word.hasSuffix(".m.") {
                 month = m
-            } else if !sawZone, let h = zoneHours[word] {
-                let z = h * 3600
-                offset = z
+            } else if !sawZone, let minutes = zoneMinutes[word] {
+                offset = minutes * 60
                 sawZone = true
             }
             // Anything else alphabetic is a weekday or a stray word.
@@ -235,17 +246,24 @@ public enum FeedDate {
         return make(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
     }
 
-    private static let zoneHours: [String: Int] = [
-        "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "bst": 1, "cet": 1, "cest": 2, "met": 1, "mest": 2,
-        "eet": 2, "eest": 3, "ast": -4, "adt": -3, "at": -4, "est": -5, "edt": -4, "et": -5,
-        "cst": -6, "cdt": -5, "ct": -6, "mst": -7, "mdt": -6, "mt": -7, "pst": -8, "pdt": -7, "pt": -8,
-        "akst": -9, "akdt": -8, "hst": -10, "ist": 5, "pkt": 5, "jst": 9, "kst": 9, "aest": 10, "aedt": 11,
-        "nzst": 12, "nzdt": 13,
+    /// The zone abbreviations news feeds write, as minutes east of UTC. RFC 822's own (UT, GMT, EST…PDT)
+    /// and the ones outlets use around the world. Where an abbreviation names two zones, the one news
+    /// feeds mean: IST is India (+5:30), not Israel or Ireland; CST is US Central; BST is British Summer
+    /// Time. Abbreviations too ambiguous to guess (such as BDT or AMT) are not listed: the date is then
+    /// read as UTC.
+    static let zoneMinutes: [String: Int] = [
+        "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "west": 60, "bst": 60, "ist": 330, "cet": 60, "cest": 120,
+        "met": 60, "mest": 120, "eet": 120, "eest": 180, "msk": 180, "wat": 60, "cat": 120, "sast": 120, "eat": 180,
+        "trt": 180, "ast": -240, "adt": -180, "at": -240, "est": -300, "edt": -240, "et": -300,
+        "cst": -360, "cdt": -300, "ct": -360, "mst": -420, "mdt": -360, "mt": -420, "pst": -480, "pdt": -420, "pt": -480,
+        "akst": -540, "akdt": -480, "hst": -600, "nst": -210, "ndt": -150, "brt": -180, "art": -180,
+        "gst": 240, "irst": 210, "aft": 270, "pkt": 300, "npt": 345, "ict": 420, "wib": 420,
+        "hkt": 480, "sgt": 480, "pht": 480, "myt": 480, "awst": 480, "jst": 540, "kst": 540,
+        "acst": 570, "acdt": 630, "aest": 600, "aedt": 660, "nzst": 720, "nzdt": 780,
     ]
 
     static func zoneOffset(_ token: String) -> Int? {
-        if let h = zoneHours[token.lowercased()] { return h * 3600 }
-        return nil
+        zoneMinutes[token.lowercased()].map { $0 * 60 }
     }
 
     static func make(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offset: Int) -> Date? {

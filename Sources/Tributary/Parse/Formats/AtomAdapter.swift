@@ -107,7 +107,7 @@ enum AtomAdapter {
     }
 
     /// How a text construct carries its payload.
-    enum Payload { case text, html, xhtml, none }
+    enum Payload { case text, html, xhtml, base64, none }
 
     static func payload(_ element: MarkupElement) -> Payload {
         if element.attribute("src") != nil { return .none }
@@ -124,13 +124,15 @@ enum AtomAdapter {
         case "xhtml", "application/xhtml+xml": return mode == "escaped" ? .html : .xhtml
         default:
             if type.hasPrefix("text/") { return .text }
-            return .none
+            // RFC 4287 §4.1.3.3: other media types than XML ones are base64-encoded.
+            if type.hasSuffix("+xml") || type.hasSuffix("/xml") { return .none }
+            return .base64
         }
     }
 
     /// The construct's character content, decoded from base64 when Atom 0.3's `mode` says so.
     static func content(_ element: MarkupElement) -> String {
-        guard element.attribute("mode")?.trimmed.lowercased() == "base64" else { return element.text }
+        guard element.attribute("mode")?.trimmed.lowercased() == "base64" || payload(element) == .base64 else { return element.text }
         let compact = element.text.filter { !$0.isWhitespace }
         guard let data = Data(base64Encoded: compact, options: .ignoreUnknownCharacters) else { return "" }
         return String(decoding: data, as: UTF8.self)
@@ -140,7 +142,7 @@ enum AtomAdapter {
     static func text(_ element: MarkupElement) -> String? {
         let result: String
         switch payload(element) {
-        case .text: result = PlainText.collapse(content(element))
+        case .text, .base64: result = PlainText.collapse(content(element))
         case .html: result = PlainText.fromHTML(element.attribute("mode")?.lowercased() == "base64" ? content(element) : element.markup)
         case .xhtml: result = PlainText.fromHTML(element.markup)
         case .none: return nil
@@ -151,7 +153,7 @@ enum AtomAdapter {
     /// A text construct as sanitized HTML (summary, content).
     static func html(_ element: MarkupElement) -> String? {
         switch payload(element) {
-        case .text:
+        case .text, .base64:
             let t = content(element).trimmed
             return t.isEmpty ? nil : HTMLSanitizer.escapeText(t)
         case .html:

@@ -11,7 +11,7 @@ enum RDFAdapter {
         // RDF lists items beside the channel, not inside it; some producers nest them anyway.
         var items = root.elements.filter { $0.key == "item" }
         if let channel { items += channel.elements.filter { $0.key == "item" } }
-        feed.items = items.map { element in
+        feed.items = RSSAdapter.flattened(items).map { element in
             var item = RSSAdapter.item(element)
             if item.id == nil, let about = element.attributes.first(where: { $0.name == "about" })?.value.trimmed,
                !about.isEmpty {

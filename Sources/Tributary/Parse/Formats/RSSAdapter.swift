@@ -16,8 +16,20 @@ enum RSSAdapter {
         var feed = channelFields(channel, format: format)
         var items = channel.elements.filter { $0.key == "item" }
         if channel !== root { items += root.elements.filter { $0.key == "item" } }
-        feed.items = items.map(item)
+        feed.items = flattened(items).map(item)
         return feed
+    }
+
+    /// Items with the items a recovering parser nested inside them (an `<item>` that never closed holds
+    /// the ones after it), in document order.
+    static func flattened(_ items: [MarkupElement]) -> [MarkupElement] {
+        var result: [MarkupElement] = []
+        var stack = Array(items.reversed())
+        while let element = stack.popLast() {
+            result.append(element)
+            stack.append(contentsOf: element.elements.filter { $0.key == "item" }.reversed())
+        }
+        return result
     }
 
     /// Feed-level fields shared by RSS 2.0 and RDF channels.
@@ -80,7 +92,11 @@ enum RSSAdapter {
             case "title", "dc:title":
                 if item.title == nil { item.title = FeedFields.plain(child) }
             case "author", "dc:creator", "dc:author":
-                if item.author == nil { item.author = FeedFields.rssAuthor(child.text) }
+                // Some feeds write an Atom-style person here: its name, not all its parts run together.
+                if item.author == nil {
+                    let name = child.elements.first { $0.name.lowercased() == "name" }
+                    item.author = name.flatMap(\.value) ?? FeedFields.rssAuthor(child.text)
+                }
             case "atom:author":
                 if item.author == nil { item.author = (child.child("atom:name") ?? child.child("atom:email"))?.value }
             case "pubdate", "dcterms:issued":

@@ -325,23 +325,11 @@ private struct TreeBuilder: ~Copyable {
             guard let builder = TreeBuilder.of(ctx), let bytes, count > 0 else { return }
             // XML reads CR LF and lone CR as LF; the pull parser does so inside CDATA, the push parser not.
             let raw = UnsafeRawBufferPointer(start: bytes, count: Int(count))
-            guard ByteScan.firstIndex(of: 0x0D, in: raw, from: 0) < raw.count else {
+            if let normalized = ByteScan.normalizingLineEnds(raw) {
+                builder.pointee.pending.append(normalized)
+            } else {
                 builder.pointee.pending.append(raw)
-                return
             }
-            var normalized: [UInt8] = []
-            normalized.reserveCapacity(raw.count)
-            var i = 0
-            while i < raw.count {
-                if raw[i] == 0x0D {
-                    normalized.append(0x0A)
-                    if i + 1 < raw.count, raw[i + 1] == 0x0A { i += 1 }
-                } else {
-                    normalized.append(raw[i])
-                }
-                i += 1
-            }
-            builder.pointee.pending.append(normalized)
         }
         h.entityDecl = { ctx, _, _, _, _, _ in
             guard let builder = TreeBuilder.of(ctx) else { return }
@@ -498,7 +486,12 @@ enum URIResolver {
                             UnsafeRawPointer(b).assumingMemoryBound(to: xmlChar.self))
             }
         }
-        guard let built else { return reference }
+        guard let built else {
+            // libxml2 refuses references with raw non-ASCII characters or spaces: retry with those
+            // percent-encoded, as RFC 3987 maps an IRI to a URI.
+            let encoded = URIText.percentEncodingForbidden(reference)
+            return encoded == reference ? reference : resolve(encoded, against: base)
+        }
         defer { tributary_xml_free(built) }
         return string(built) ?? reference
     }
