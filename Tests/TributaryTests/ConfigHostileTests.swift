@@ -98,3 +98,16 @@ final class ConfigHostileTests: XCTestCase {
         XCTAssertEqual(config.feeds[0].name, "Jang — جنگ")
     }
 }
+
+extension ConfigHostileTests {
+    /// Found by the config fuzzer: a control character in a table header aborted the process inside the
+    /// TOML library (`check`, `run`, and a SIGHUP reload alike).
+    func testRawControlCharactersAreRefusedBeforeTheTOMLLibrarySeesThem() {
+        expectError("[\u{07}\0\0poll]\ninterval = \"15m\"" + feed, line: 1, key: nil, contains: "control character U+0007")
+        expectError("[poll]\ninterval = \"15m\"\n\u{1B}[31m" + feed, line: 3, key: nil, contains: "U+001B")
+        expectError("[poll]\r\ninterval = \"15m\"\r\n# a comment with a bell \u{07}\r\n" + feed, line: 3, key: nil, contains: "U+0007")
+        expectError("[po\u{7F}ll]" + feed, line: 1, key: nil, contains: "U+007F")
+        // Tabs and both line-end conventions stay fine.
+        XCTAssertNoThrow(try parse("[poll]\r\n\tinterval = \"15m\"\r\n" + feed))
+    }
+}
