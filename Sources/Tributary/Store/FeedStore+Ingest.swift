@@ -67,8 +67,8 @@ extension FeedStore {
             SELECT i.id, i.feed_id, i.revision, i.revisions, i.title, i.link, i.updated FROM item_sources s
             JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
             """, [.int(feedID), .text(guid)]) { row in
-            known = (row.int64(0), row.int64(1), row.text(2) ?? "", row.int(3), row.text(4), row.text(5),
-                     row.isNull(6) ? nil : row.double(6))
+            known = (row.int64("id"), row.int64("feed_id"), row.text("revision") ?? "", row.int("revisions"), row.text("title"),
+                     row.text("link"), row.optionalDouble("updated"))
         }
         if let known {
             guard known.revision != revision, known.owner == feedID else { counts.unchanged += 1; return }

@@ -20,15 +20,17 @@ extension FeedStore {
               AND EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND +s.feed_id IN (\(idList)))
             ORDER BY i.effective_at DESC, i.id DESC LIMIT ?
             """, [.real(notBefore?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude), .int(Int64(limit))], cache: false) { row in
-            let effective = Date(timeIntervalSince1970: row.double(11))
-            let updated = [row.date(10), row.date(9), effective].compactMap { $0 }.max() ?? effective
-            index[row.int64(0)] = entries.count
+            let effective = row.date("effective_at") ?? Date(timeIntervalSince1970: 0)
+            let published = row.date("published")
+            let updated = [row.date("updated"), published, effective].compactMap { $0 }.max() ?? effective
+            let itemID = row.int64("id")
+            index[itemID] = entries.count
             entries.append(StoredEntry(
-                itemID: row.int64(0), entryID: row.text(1) ?? "", link: row.text(2), title: row.text(3),
-                author: row.text(4), summary: row.text(5), content: row.text(6),
-                categories: Self.splitCategories(row.text(7)), enclosures: Self.splitEnclosures(row.text(8)),
-                published: row.date(9), updated: updated, effectiveAt: effective, sourceFeedID: row.int64(13),
-                carriers: [], permalink: row.text(14)))
+                itemID: itemID, entryID: row.text("entry_id") ?? "", link: row.text("link"), title: row.text("title"),
+                author: row.text("author"), summary: row.text("summary"), content: row.text("content"),
+                categories: Self.splitCategories(row.text("categories")), enclosures: Self.splitEnclosures(row.text("enclosures")),
+                published: published, updated: updated, effectiveAt: effective, sourceFeedID: row.int64("feed_id"),
+                carriers: [], permalink: row.text("permalink")))
         }
         guard !entries.isEmpty else { return [] }
         let allowed = Set(feedIDs)
@@ -37,8 +39,9 @@ extension FeedStore {
             SELECT item_id, feed_id, link FROM item_sources WHERE item_id IN (\(itemList))
             ORDER BY first_seen, feed_id
             """, cache: false) { row in
-            guard let i = index[row.int64(0)], allowed.contains(row.int64(1)) else { return }
-            entries[i].carriers.append((row.int64(1), row.text(2)))
+            let feedID = row.int64("feed_id")
+            guard let i = index[row.int64("item_id")], allowed.contains(feedID) else { return }
+            entries[i].carriers.append((feedID, row.text("link")))
         }
         for i in entries.indices {
             // The first publisher stays the source while it is configured; otherwise the earliest carrier.
