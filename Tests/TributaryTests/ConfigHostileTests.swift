@@ -111,3 +111,25 @@ extension ConfigHostileTests {
         XCTAssertNoThrow(try parse("[poll]\r\n\tinterval = \"15m\"\r\n" + feed))
     }
 }
+
+extension ConfigHostileTests {
+    /// Found by the config fuzzer: `[[&eed]]` (a typo away from `[[feed]]`) aborted the process in the TOML
+    /// library's key parser; so did any header starting with a character no key may start with.
+    func testBadTableHeadersAreRefusedBeforeTheTOMLLibrarySeesThem() {
+        expectError("[poll]\ninterval = \"15m\"\n[[&eed]]\nurl = \"https://a.example/\"", line: 3, key: nil, contains: "bad table header")
+        expectError("[ &poll ]\ninterval = \"15m\"" + feed, line: 1, key: nil, contains: "bad table header")
+        expectError("[poll.&x]\ninterval = \"15m\"" + feed, line: 1, key: nil, contains: "bad table header")
+        expectError("[poll] x\ninterval = \"15m\"" + feed, line: 1, key: nil, contains: "bad table header")
+        expectError("[poll]\nx = { a = 1 }" + feed, line: 2, key: nil, contains: "inline tables")
+        // Valid shapes pass through to the library as before.
+        XCTAssertNoThrow(try parse("[ poll ] # comment\ninterval = \"15m\"\n[[ feed ]]\nurl = \"https://a.example/\"\ntags = [\n  \"a\",\n  \"b\",\n]"))
+        XCTAssertNil(TOMLGuard.firstProblem("x = \"\"\"\n[&not a header]\n\"\"\"\ny = [\n  [1, 2],\n]"))
+    }
+
+    func testTheGuardLeavesOrdinaryFilesAlone() throws {
+        let shipped = packageRoot.appendingPathComponent("feeds.toml")
+        let text = try String(contentsOf: shipped, encoding: .utf8)
+        XCTAssertNil(TOMLGuard.firstProblem(text))
+        XCTAssertEqual(TOMLGuard.firstProblem("a = \"{ not a table }\" # { nor this }\nb = '['\nc = ']'"), nil)
+    }
+}

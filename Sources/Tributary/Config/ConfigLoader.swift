@@ -17,23 +17,6 @@ public struct ConfigLoader {
         return try parse(text: text, path: path, absolutePath: absolute)
     }
 
-    /// Line, column (in characters) and value of the first raw control character other than tab, LF and
-    /// a CR that ends a line.
-    static func firstControlCharacter(_ text: String) -> (Int, Int, UInt32)? {
-        var line = 1, column = 0
-        var previousCR = false
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if previousCR && v != 0x0A { return (line, column, 0x0D) }
-            previousCR = false
-            if v == 0x0A { line += 1; column = 0; continue }
-            column += 1
-            if v == 0x0D { previousCR = true; continue }
-            if (v < 0x20 && v != 0x09) || v == 0x7F { return (line, column, v) }
-        }
-        return nil
-    }
-
     /// Line and column (in bytes) of the first byte that is not part of valid UTF-8.
     static func firstInvalidUTF8(_ data: Data) -> (Int, Int) {
         let bytes = [UInt8](data)
@@ -52,11 +35,9 @@ public struct ConfigLoader {
 
     /// Parses configuration text; `path` is used in messages, `absolutePath` anchors relative paths.
     public func parse(text: String, path: String, absolutePath: String) throws(ConfigError) -> Configuration {
-        // TOML allows no raw control character but tab and line ends, and the TOML library aborts the
-        // process on some of them (an assertion in its key parser): refuse them here, located.
-        if let (line, column, value) = Self.firstControlCharacter(text) {
-            throw ConfigError(path: path, line: line, column: column,
-                              message: "control character U+\(String(format: "%04X", value)) is not allowed in TOML (write it escaped inside a string)")
+        // What the TOML library would abort on rather than reject is refused here, located.
+        if let problem = TOMLGuard.firstProblem(text) {
+            throw ConfigError(path: path, line: problem.line, column: problem.column, message: problem.message)
         }
         let root: TOMLTable
         do {
