@@ -17,7 +17,9 @@ enum TOMLGuard {
         var openString: String?       // the delimiter of a multi-line string still open
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let line = Array(rawLine.unicodeScalars)
+            var line = Array(rawLine.unicodeScalars)
+            // The TOML library skips a byte-order mark, so a header right after one is still a header.
+            if lineNumber == 1, line.first == "\u{FEFF}" { line.removeFirst() }
             for (i, scalar) in line.enumerated() {
                 let v = scalar.value
                 let isLastCR = v == 0x0D && i == line.count - 1
