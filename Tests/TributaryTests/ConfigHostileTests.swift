@@ -123,6 +123,7 @@ extension ConfigHostileTests {
         expectError("[# a comment where the name should be\n[poll]" + feed, line: 1, key: nil, contains: "bad table header")
         expectError("\u{FEFF}[#]=ep2/", line: 1, key: nil, contains: "bad table header")
         expectError("[poll]\nx = { a = 1 }" + feed, line: 2, key: nil, contains: "inline tables")
+        expectError("g =[}\n", line: 1, key: nil, contains: "inline tables")
         // Valid shapes pass through to the library as before.
         XCTAssertNoThrow(try parse("[ poll ] # comment\ninterval = \"15m\"\n[[ feed ]]\nurl = \"https://a.example/\"\ntags = [\n  \"a\",\n  \"b\",\n]"))
         XCTAssertNil(TOMLGuard.firstProblem("x = \"\"\"\n[&not a header]\n\"\"\"\ny = [\n  [1, 2],\n]"))

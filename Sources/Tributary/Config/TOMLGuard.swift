@@ -2,7 +2,8 @@ import Foundation
 
 /// Finds what the TOML library would abort the process on instead of rejecting: a table header whose
 /// name starts with a character no key may start with (`[[&eed]]` trips an assertion in toml++'s key
-/// parser, found by fuzzing), raw control characters, and inline tables, which `feeds.toml` never needs.
+/// parser, found by fuzzing), raw control characters, and inline tables and stray braces, which
+/// `feeds.toml` never needs (a `}` inside an array trips an assertion in its value parser).
 /// Everything else is left to the library, which reports it with a line and column.
 enum TOMLGuard {
     struct Problem: Equatable {
@@ -63,7 +64,9 @@ enum TOMLGuard {
                     i += 1
                     continue
                 }
-                if c == "{" {
+                // Inline tables are never needed here, and a stray "}" inside an array trips another assertion
+                // of the library (in its value parser; the fuzzer's fifth finding).
+                if c == "{" || c == "}" {
                     return Problem(line: lineNumber, column: i + 1, message: "inline tables ({ … }) are not used in this file; write a [table]")
                 }
                 if c == "[" { depth += 1 }
