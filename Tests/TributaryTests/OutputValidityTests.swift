@@ -42,7 +42,7 @@ final class OutputValidityTests: XCTestCase {
             ("https://ur.example/خبریں/پاکستان", "https://ur.example/خبریں/پاکستان"),
             ("https://a.example/?a=1&b=[2]", "https://a.example/?a=1&b=[2]"),
         ]
-        for (iri, valid) in cases { XCTAssertEqual(IRIText.escape(iri), valid, iri) }
+        for (iri, valid) in cases { XCTAssertEqual(URIText.validIRI(iri), valid, iri) }
     }
 
     func entry(link: String?, permalink: String?, site: String?, feedURL: String = "http://127.0.0.1:8080/feeds/a.xml") -> OutputEntry {

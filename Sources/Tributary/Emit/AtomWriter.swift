@@ -20,7 +20,7 @@ public enum AtomWriter {
 
     /// An IRI made valid and escaped for an attribute.
     static func href(_ iri: String) -> String {
-        XMLText.escape(IRIText.escape(iri), attribute: true)
+        XMLText.escape(URIText.validIRI(iri), attribute: true)
     }
 
     static func entry(_ output: OutputEntry) -> String {

@@ -11,7 +11,7 @@ public enum JSONFeedWriter {
         feed["items"] = document.entries.map { output -> [String: Any] in
             let e = output.entry
             var item: [String: Any] = ["id": e.entryID, "date_modified": FeedDate.format(e.updated)]
-            item["url"] = IRIText.escape(output.alternateLink)
+            item["url"] = URIText.validIRI(output.alternateLink)
             if let title = e.title { item["title"] = title }
             if let html = e.content ?? e.summary { item["content_html"] = html } else { item["content_text"] = "" }
             if let summary = e.summary { item["summary"] = PlainText.fromHTML(summary) }

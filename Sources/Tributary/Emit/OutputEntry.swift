@@ -22,9 +22,7 @@ public struct OutputEntry: Sendable {
     public var alternateLink: String {
         if let link = entry.link, !link.isEmpty { return link }
         if let permalink = entry.permalink { return permalink }
-        if let site = source.siteLink, let scheme = URL(string: site)?.scheme?.lowercased(), scheme == "http" || scheme == "https" {
-            return site
-        }
+        if let site = source.siteLink.flatMap(URIText.webAddress) { return site }
         if let url = URLComponents(string: source.url), let scheme = url.scheme, let host = url.host {
             return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")/"
         }
@@ -51,45 +49,6 @@ public struct OutputDocument: Sendable {
     /// The newest entry's `updated`; a fixed instant for an empty feed so the file stays byte-stable.
     public var updated: Date {
         entries.map(\.entry.updated).max() ?? Date(timeIntervalSince1970: 0)
-    }
-}
-
-/// IRIs as RFC 3987 allows them: ASCII characters that may not appear in one (space, `<>"{}|\\^``,
-/// controls), a second `#`, and a `%` that starts no escape are percent-encoded; other characters stay.
-enum IRIText {
-    static func escape(_ iri: String) -> String {
-        let bytes = Array(iri.utf8)
-        var sawHash = false
-        guard bytes.indices.contains(where: { mustEncode(bytes[$0], at: $0, in: bytes, sawHash: &sawHash) }) else { return iri }
-        sawHash = false
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 8)
-        for (i, b) in bytes.enumerated() {
-            if mustEncode(b, at: i, in: bytes, sawHash: &sawHash) {
-                out.append(contentsOf: Array(String(format: "%%%02X", b).utf8))
-            } else {
-                out.append(b)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func isHex(_ b: UInt8) -> Bool {
-        (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b)
-    }
-
-    private static func mustEncode(_ b: UInt8, at i: Int, in bytes: [UInt8], sawHash: inout Bool) -> Bool {
-        switch b {
-        case 0x23:
-            defer { sawHash = true }
-            return sawHash
-        case 0x25:
-            return !(i + 2 < bytes.count && isHex(bytes[i + 1]) && isHex(bytes[i + 2]))
-        case 0x00...0x20, 0x7F, 0x22, 0x3C, 0x3E, 0x5C, 0x5E, 0x60, 0x7B, 0x7C, 0x7D:
-            return true
-        default:
-            return false  // other ASCII is allowed; non-ASCII bytes belong to ucschar/iprivate characters
-        }
     }
 }
 

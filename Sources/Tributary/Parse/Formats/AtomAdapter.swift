@@ -59,7 +59,7 @@ enum AtomAdapter {
             case "id":
                 if let v = child.value {
                     item.id = v
-                    item.permalink = FeedFields.webAddress(v)
+                    item.permalink = URIText.webAddress(v)
                 }
             case "link":
                 let rel = child.attribute("rel")?.trimmed.lowercased() ?? "alternate"

@@ -36,12 +36,6 @@ enum FeedFields {
         return t.isEmpty ? nil : t
     }
 
-    /// `url` when it is an absolute http(s) address, else nil.
-    static func webAddress(_ url: String) -> String? {
-        let lower = url.prefix(8).lowercased()
-        return lower.hasPrefix("http://") || lower.hasPrefix("https://") ? url : nil
-    }
-
     static func date(_ element: MarkupElement) -> Date? {
         FeedDate.parse(element.text)
     }

@@ -76,7 +76,7 @@ enum RSSAdapter {
                     item.id = v
                     // A guid is a permalink unless it says otherwise; a bare token ("12345") is no address.
                     let permaLink = child.attribute("isPermaLink")?.trimmed.lowercased() ?? "true"
-                    if permaLink == "true", v.contains("/") || v.contains(":") { item.permalink = FeedFields.webAddress(child.resolve(v)) }
+                    if permaLink == "true", v.contains("/") || v.contains(":") { item.permalink = URIText.webAddress(child.resolve(v)) }
                 }
             case "link":
                 if let v = child.value { item.link = child.resolve(v) }
