@@ -262,9 +262,7 @@ struct TableWalker {
             }
             let tag = s.trimmingCharacters(in: .whitespaces)
             guard !tag.isEmpty else { throw fail(section, key, "empty string in the list") }
-            guard !tag.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
-                throw fail(section, key, "contains a control character")
-            }
+            if let bad = Self.firstControlCharacter(tag) { throw controlCharacter(section, key, bad) }
             if !result.contains(tag) { result.append(tag) }
         }
         return result
@@ -274,10 +272,17 @@ struct TableWalker {
     /// User-Agent would inject headers).
     func text(_ table: TOMLTable, _ key: String, _ section: Section) throws(ConfigError) -> String? {
         guard let s = try string(table, key, section) else { return nil }
-        if let bad = s.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
-            throw fail(section, key, "contains a control character (U+\(String(format: "%04X", bad.value))); line breaks and tabs are not allowed here")
-        }
+        if let bad = Self.firstControlCharacter(s) { throw controlCharacter(section, key, bad) }
         return s
+    }
+
+    /// C0 and C1 controls and DEL, tabs and line breaks included.
+    static func firstControlCharacter(_ s: String) -> Unicode.Scalar? {
+        s.unicodeScalars.first { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
+
+    func controlCharacter(_ section: Section, _ key: String, _ bad: Unicode.Scalar) -> ConfigError {
+        fail(section, key, "contains a control character (U+\(String(format: "%04X", bad.value))); line breaks and tabs are not allowed here")
     }
 
     func integer(_ table: TOMLTable, _ key: String, _ section: Section, range: ClosedRange<Int>) throws(ConfigError) -> Int? {

@@ -56,12 +56,7 @@ enum TOMLGuard {
                         i = end + 3
                         continue
                     }
-                    i += 1
-                    while i < line.count, line[i] != c {
-                        if c == "\"", line[i] == "\\" { i += 1 }
-                        i += 1
-                    }
-                    i += 1
+                    i = endOfString(line, at: i) + 1
                     continue
                 }
                 // Inline tables are never needed here, and a stray "}" inside an array trips another assertion
@@ -88,11 +83,7 @@ enum TOMLGuard {
             guard i < line.count else { return i }
             let c = line[i]
             if c == "\"" || c == "'" {
-                i += 1
-                while i < line.count, line[i] != c {
-                    if c == "\"", line[i] == "\\" { i += 1 }
-                    i += 1
-                }
+                i = endOfString(line, at: i)
                 guard i < line.count else { return i }
                 i += 1
             } else if isBareKeyCharacter(c) {
@@ -113,6 +104,18 @@ enum TOMLGuard {
         }
         skipBlanks()
         return i < line.count && line[i] != "#" && line[i] != "\r" ? i : nil
+    }
+
+    /// The index of the quote that closes the one-line string opening at `start` (backslash escapes in
+    /// basic strings, none in literal ones), or `line.count` when it does not close.
+    private static func endOfString(_ line: [Unicode.Scalar], at start: Int) -> Int {
+        let quote = line[start]
+        var i = start + 1
+        while i < line.count, line[i] != quote {
+            if quote == "\"", line[i] == "\\" { i += 1 }
+            i += 1
+        }
+        return min(i, line.count)
     }
 
     private static func isBareKeyCharacter(_ c: Unicode.Scalar) -> Bool {
