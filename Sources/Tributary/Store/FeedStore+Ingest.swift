@@ -26,17 +26,13 @@ extension FeedStore {
             }
             var stamped = state
             stamped.lastPollAt = polledAt
-            try writePollState(feedID: feedID, stamped)
+            try recordPollState(feedID: feedID, stamped)
             return counts
         }
     }
 
-    /// Persists a feed's poll state alone (after a failed commit, for `status`).
+    /// Writes a feed's poll state: inside `commit`, and alone after a failed commit (so `status` shows it).
     public func recordPollState(feedID: Int64, _ state: FeedPollState) throws(StoreError) {
-        try writePollState(feedID: feedID, state)
-    }
-
-    private func writePollState(feedID: Int64, _ state: FeedPollState) throws(StoreError) {
         try db.run("""
             UPDATE feeds SET last_poll_at = ?, last_status = ?, last_error = ?, etag = ?, last_modified = ?,
             failures = ?, next_poll_at = ?, gone = ?, redirect_url = ?, redirect_seen = ?,

@@ -21,7 +21,7 @@ public final class FeedStore {
         }
         db = try SQLiteDatabase(path: path, readOnly: readOnly)
         // Before anything that writes (the journal mode is a write): a foreign file stays untouched.
-        let version = try checkOwnership()
+        let (version, _) = try checkOwnership()
         if readOnly {
             try db.execute("PRAGMA query_only = ON")
             if version < Schema.migrations.count {
@@ -49,8 +49,8 @@ public final class FeedStore {
 
     public func close() { db.close() }
 
-    /// The schema version, after checking that the file is Tributary's (or empty).
-    private func checkOwnership() throws(StoreError) -> Int {
+    /// The schema version and application id, after checking that the file is Tributary's (or empty).
+    private func checkOwnership() throws(StoreError) -> (version: Int, application: Int) {
         let application = try db.scalar("PRAGMA application_id") ?? 0
         let version = try db.scalar("PRAGMA user_version") ?? 0
         let tables = try db.scalar("SELECT count(*) FROM sqlite_master") ?? 0
@@ -60,23 +60,20 @@ public final class FeedStore {
         guard version <= Schema.migrations.count else {
             throw StoreError(message: "\(db.path): schema version \(version) is newer than this tributary understands (\(Schema.migrations.count)); use a newer tributary")
         }
-        return version
+        return (version, application)
     }
 
     /// Runs the migrations this database has not had. The version is read and checked inside the same
     /// write transaction, so two processes opening one database at once cannot both run a migration.
     func migrate() throws(StoreError) {
         try db.transaction { () throws(StoreError) in
-            let version = try checkOwnership()
-            guard version < Schema.migrations.count else { return }
+            let (version, application) = try checkOwnership()
             for index in version..<Schema.migrations.count {
                 try db.execute(Schema.migrations[index])
             }
-            try db.execute("PRAGMA user_version = \(Schema.migrations.count); PRAGMA application_id = \(Schema.applicationID)")
-        }
-        // Databases made before the application id existed get it now.
-        if try db.scalar("PRAGMA application_id") == 0 {
-            try db.execute("PRAGMA application_id = \(Schema.applicationID)")
+            if version < Schema.migrations.count { try db.execute("PRAGMA user_version = \(Schema.migrations.count)") }
+            // New databases, and those made before the application id existed, get it now.
+            if application == 0 { try db.execute("PRAGMA application_id = \(Schema.applicationID)") }
         }
     }
 
