@@ -11,6 +11,14 @@ final class EnduranceTests: LoopbackTestCase {
         }
     }
 
+    /// A Tributary database as an older release left it: the first `version` migrations, no application id.
+    func makeOldDatabase(at path: String, version: Int) throws {
+        let old = try SQLiteDatabase(path: path)
+        defer { old.close() }
+        for migration in Schema.migrations.prefix(version) { try old.execute(migration) }
+        try old.execute("PRAGMA user_version = \(version)")
+    }
+
     static func nested(_ depth: Int) -> String {
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>deep</title><item><title>kept</title><guid>k</guid></item>"
             + String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth) + "</channel></rss>"
@@ -120,12 +128,7 @@ final class EnduranceTests: LoopbackTestCase {
         // An old one (schema version 3), upgraded by eight at once.
         let db = folder.appendingPathComponent("state/tributary.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
-        do {
-            let old = try SQLiteDatabase(path: db)
-            for migration in Schema.migrations.prefix(3) { try old.execute(migration) }
-            try old.execute("PRAGMA user_version = 3")
-            old.close()
-        }
+        try makeOldDatabase(at: db, version: 3)
         let upgraded = try pollMany(8)
         for r in upgraded { XCTAssertEqual(r.status, 0, r.stderr) }
         let store = try FeedStore(path: db, readOnly: true)
@@ -180,12 +183,7 @@ final class EnduranceTests: LoopbackTestCase {
     func testStatusNeverMigrates() throws {
         let db = folder.appendingPathComponent("state/tributary.sqlite").path
         try FileManager.default.createDirectory(atPath: (db as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        do {
-            let old = try SQLiteDatabase(path: db)
-            for migration in Schema.migrations.prefix(3) { try old.execute(migration) }
-            try old.execute("PRAGMA user_version = 3")
-            old.close()
-        }
+        try makeOldDatabase(at: db, version: 3)
         let config = try writeConfig(folder, feeds: [("A", "http://127.0.0.1:9/a.xml", [])])
         let result = try TributaryBinary.run(["status", "--config", config.path])
         XCTAssertEqual(result.status, 2)
