@@ -18,12 +18,16 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Typed, non-variadic wrappers around curl_easy_setopt and friends.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // One typed entry point for libmicrohttpd's variadic MHD_start_daemon.
+        .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
         .target(
             name: "Tributary",
             dependencies: [
-                "CCurl", "CCurlShim", "CLibXML2", "CSQLite", "CCrypto",
+                "CCurl", "CCurlShim", "CLibXML2", "CSQLite", "CCrypto", "CMicroHTTPD", "CMicroHTTPDShim", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

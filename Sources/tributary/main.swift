@@ -43,6 +43,10 @@ struct ConfigOptions: ParsableArguments {
         let logger = logger(config)
         do {
             return (try make(config, logger), config, logger)
+        } catch DaemonStartError.serve(let message) {
+            logger.critical("cannot serve", metadata: ["error": "\(message)"])
+            FileHandle.standardError.write(Data("\(self.config): cannot serve: \(message)\n".utf8))
+            throw ExitCode(2)
         } catch {
             logger.critical("cannot use the database", metadata: ["error": "\(error)"])
             FileHandle.standardError.write(Data("\(self.config): cannot use the database: \(error)\n".utf8))
@@ -107,44 +111,16 @@ struct Status: ParsableCommand {
             FileHandle.standardError.write(Data("no database yet at \(config.storage.databasePath); run tributary poll or run first\n".utf8))
             throw ExitCode(2)
         }
-        let rows: [FeedRecord]
-        let counts: [Int64: Int]
+        let report: StatusReport
         do {
             let store = try FeedStore(path: config.storage.databasePath, readOnly: true)
             defer { store.close() }
-            rows = try store.allFeeds()
-            counts = try store.itemCounts()
+            report = try StatusReport(config: config, store: store)
         } catch {
             FileHandle.standardError.write(Data("cannot read the database: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let byURL = Dictionary(rows.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
-        func date(_ d: Date?) -> String { d.map(FeedDate.format) ?? "-" }
-        var objects: [[String: Any]] = []
-        var lines: [[String]] = [["NAME", "LAST POLL", "RESULT", "FAILURES", "NEXT POLL", "ITEMS"]]
-        for feed in config.feeds {
-            let record = byURL[feed.url]
-            let result = record.map { r in r.lastError ?? r.lastStatus.map { "HTTP \($0)" } ?? "-" } ?? "never polled"
-            let items = record.flatMap { counts[$0.id] } ?? 0
-            let next = record.map { $0.gone ? "stopped" : date($0.nextPollAt) } ?? "-"
-            lines.append([feed.name, date(record?.lastPollAt), result, "\(record?.failures ?? 0)", next, "\(items)"])
-            objects.append([
-                "name": feed.name, "url": feed.url, "last_poll": record?.lastPollAt.map { FeedDate.format($0) as Any } ?? NSNull(),
-                "last_status": record?.lastStatus.map { $0 as Any } ?? NSNull(), "last_error": record?.lastError.map { $0 as Any } ?? NSNull(),
-                "failures": record?.failures ?? 0, "next_poll": record?.nextPollAt.map { FeedDate.format($0) as Any } ?? NSNull(),
-                "gone": record?.gone ?? false, "items": items,
-            ])
-        }
-        if json {
-            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
-            return
-        }
-        let widths = (0..<6).map { column in lines.map { $0[column].count }.max() ?? 0 }
-        for line in lines {
-            print(line.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-        }
+        FileHandle.standardOutput.write(json ? report.json() : Data(report.table().utf8))
     }
 }
 

@@ -11,6 +11,7 @@ repeats) or a single step. A step is an object with any of:
   status, headers (object), body (string), file (name under ROOT), delay (seconds before
   answering), mode: "hang" | "reset" | "slow" | "big" | "gzipbomb" | "chunked-big",
   size (bytes for big modes), location (for redirects). The key "*" applies to paths without a route.
+POST requests (WebSub pings) are answered the same way; their form body is logged.
 """
 import email.utils
 import gzip
@@ -63,6 +64,14 @@ class Handler(BaseHTTPRequestHandler):
         super().finish()
 
     def do_GET(self):
+        self.serve("GET", None)
+
+    def do_POST(self):
+        # WebSub pings: the form body is logged, then answered like any scripted path.
+        length = min(int(self.headers.get("Content-Length") or 0), 65536)
+        self.serve("POST", self.rfile.read(length).decode("utf-8", "replace"))
+
+    def serve(self, method, body):
         with LOCK:
             ACTIVE["now"] += 1
             ACTIVE["max"] = max(ACTIVE["max"], ACTIVE["now"])
@@ -77,7 +86,7 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             with LOCK:
                 ACTIVE["now"] -= 1
-            log({"path": self.path, "n": n, "host": self.headers.get("Host"), "active": active,
+            log({"path": self.path, "n": n, "method": method, "body": body, "host": self.headers.get("Host"), "active": active,
                  "connections": CONNECTIONS["now"], "max_connections": CONNECTIONS["max"],
                  "start": started, "end": time.time(),
                  "if_none_match": self.headers.get("If-None-Match"),

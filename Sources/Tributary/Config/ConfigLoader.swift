@@ -80,7 +80,7 @@ struct TableWalker {
     }
 
     mutating func configuration(root: TOMLTable, sourcePath: String, base: URL) throws(ConfigError) -> Configuration {
-        try rejectUnknown(root, allowed: ["storage", "output", "poll", "feed", "log"], section: .root)
+        try rejectUnknown(root, allowed: ["storage", "output", "poll", "feed", "log", "serve"], section: .root)
         func resolve(_ p: String) -> String {
             p.hasPrefix("/") ? p : base.appendingPathComponent(p).standardizedFileURL.path
         }
@@ -144,12 +144,13 @@ struct TableWalker {
         }
         for (index, table) in outputTables.enumerated() {
             let section: Section = outputIsArray ? .array("output", index) : .table("output")
-            try rejectUnknown(table, allowed: ["path", "title", "max_entries", "max_age", "link", "tags", "format"],
+            try rejectUnknown(table, allowed: ["path", "title", "max_entries", "max_age", "link", "tags", "format",
+                                              "url_path", "hub", "time_zone"],
                               section: section)
             let format: OutputFormat
             if let f = try string(table, "format", section) {
                 guard let parsed = OutputFormat(rawValue: f) else {
-                    throw fail(section, "format", "unknown format \"\(f)\" (atom or json)")
+                    throw fail(section, "format", "unknown format \"\(f)\" (atom, json or html)")
                 }
                 format = parsed
             } else {
@@ -163,11 +164,14 @@ struct TableWalker {
             output.link = try url(table, "link", section)
             output.tags = try strings(table, "tags", section) ?? []
             output.format = format
+            try publishing(table, section, into: &output)
             outputs.append(output)
         }
         if outputs.isEmpty {
             outputs.append(OutputSettings(path: resolve(OutputSettings.defaultPath(.atom))))
         }
+        try checkURLPaths(outputs, sections: outputs.indices.map { outputIsArray ? .array("output", $0) : .table("output") })
+        let serve = try serve(root)
         // An output replaces its file: it must never be the database, its journal, the config, or another output.
         var taken: [String: String] = [sourcePath: "the configuration file"]
         for suffix in ["", "-wal", "-shm", "-journal"] { taken[storage.databasePath + suffix] = "the database" }
@@ -212,7 +216,7 @@ struct TableWalker {
             }
         }
         return Configuration(sourcePath: sourcePath, storage: storage, outputs: outputs, poll: poll, log: log,
-                             feeds: feeds)
+                             feeds: feeds, serve: serve)
     }
 
     // MARK: typed accessors that name the real problem

@@ -9,6 +9,8 @@ public struct Configuration: Sendable, Equatable {
     public var poll: PollSettings
     public var log: LogSettings
     public var feeds: [FeedSettings]
+    /// The HTTP server; nil (no `[serve]` table) leaves serving off.
+    public var serve: ServeSettings? = nil
 
     /// The folder that relative paths in the file are resolved against.
     public var baseDirectory: URL { URL(fileURLWithPath: sourcePath).deletingLastPathComponent() }
@@ -34,12 +36,22 @@ public struct OutputSettings: Sendable, Equatable {
     /// Only items from feeds carrying one of these tags; empty means all.
     public var tags: [String] = []
     public var format: OutputFormat = .atom
+    /// Where the server publishes it: `/` and one path segment (the file's name unless `url_path` says).
+    public var urlPath: String = "/"
+    /// WebSub hub told of each rewrite; requires `link`, the URL the hub fetches.
+    public var hub: String?
+    /// For the river page's absolute times (an IANA name such as `Asia/Karachi`).
+    public var timeZone: String = "UTC"
 
     public static let defaultTitle = "Tributary"
     public static let defaultMaxEntries = 200
     /// Relative to the config file's folder.
     public static func defaultPath(_ format: OutputFormat) -> String {
-        format == .json ? "state/merged.json" : "state/merged.atom"
+        switch format {
+        case .atom: "state/merged.atom"
+        case .json: "state/merged.json"
+        case .html: "state/river.html"
+        }
     }
 
     /// The other settings start at their defaults: no age limit, no self link, every feed, Atom.
@@ -47,6 +59,7 @@ public struct OutputSettings: Sendable, Equatable {
         self.path = path
         self.title = title
         self.maxEntries = maxEntries
+        self.urlPath = "/" + (path as NSString).lastPathComponent
     }
 }
 
@@ -54,6 +67,52 @@ public struct OutputSettings: Sendable, Equatable {
 public enum OutputFormat: String, Sendable, Equatable {
     case atom
     case json
+    /// The river page: a web page of the newest stories, with a page per tag beside it.
+    case html
+}
+
+/// The built-in HTTP server (`[serve]`).
+public struct ServeSettings: Sendable, Equatable {
+    /// Addresses to listen on; ignored when systemd passes sockets (socket activation).
+    public var listen: [ListenAddress]
+    /// Time zone of the pages the server makes itself (`/` without an html output, `/status`).
+    public var timeZone: String = "UTC"
+    /// Connections open at once, in all; each client address may hold a quarter of them.
+    public var maxConnections: Int = 256
+
+    public init(listen: [ListenAddress]) {
+        self.listen = listen
+    }
+}
+
+/// A numeric address and port to listen on: `127.0.0.1:8080`, `[::1]:8080`, `0.0.0.0:80`, `[::]:8080`.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    /// Nil unless the text is an IPv4 or bracketed IPv6 literal and a port (names would need DNS at start).
+    public init?(_ text: String) {
+        let hostPart: Substring
+        let portPart: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            hostPart = text[text.index(after: text.startIndex)..<close]
+            portPart = text[text.index(close, offsetBy: 2)...]
+            guard hostPart.contains(":"), hostPart.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            hostPart = text[..<colon]
+            portPart = text[text.index(after: colon)...]
+            let octets = hostPart.split(separator: ".", omittingEmptySubsequences: false)
+            guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && (UInt8($0) != nil) }) else { return nil }
+        }
+        guard let port = Int(portPart), (1...65535).contains(port), portPart.allSatisfy(\.isASCII) else { return nil }
+        host = String(hostPart)
+        self.port = port
+    }
+
+    public var isIPv6: Bool { host.contains(":") }
+    public var description: String { isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 /// Defaults and limits for polling.

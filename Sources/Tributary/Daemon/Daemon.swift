@@ -5,6 +5,19 @@ import Logging
 import Glibc
 #endif
 
+/// Why the daemon could not start: its database, or its server's sockets.
+public enum DaemonStartError: Error, CustomStringConvertible {
+    case store(StoreError)
+    case serve(String)
+
+    public var description: String {
+        switch self {
+        case .store(let error): "\(error)"
+        case .serve(let message): message
+        }
+    }
+}
+
 /// The long-running service: a Dispatch timer drives the schedule; signals reload or stop it.
 ///
 /// All mutable state is confined to `queue`; signal handlers only hop onto it or set the
@@ -21,12 +34,37 @@ public final class Daemon: @unchecked Sendable {
     private var lastWatchdog = Date.distantPast
     private var lastWrite: Date?
     private var stopping = false
+    /// The built-in HTTP server, when `[serve]` is configured or systemd passed sockets.
+    private let server: HTTPServer?
+    private let hubs: HubNotifier
+    private var lastStatusPublished = Date.distantPast
 
-    public init(configPath: String, config: Configuration, logger: Logger) throws(StoreError) {
+    public init(configPath: String, config: Configuration, logger: Logger) throws(DaemonStartError) {
         self.configPath = configPath
         self.logger = logger
-        aggregator = try Aggregator(config: config, logger: logger)
+        do { aggregator = try Aggregator(config: config, logger: logger) } catch { throw .store(error) }
+        hubs = HubNotifier(userAgent: config.poll.userAgent, logger: logger)
+        // Sockets from systemd take the place of `listen`: the unit's hardening needs no bind rights.
+        let sockets: [Int32]
+        do {
+            if let passed = ListenSocket.fromSystemd() {
+                sockets = passed
+            } else {
+                sockets = try (config.serve?.listen ?? []).map { address throws(ListenSocket.Failure) in try ListenSocket.open(address) }
+            }
+            server = sockets.isEmpty ? nil : try HTTPServer(sockets: sockets, limits: HTTPServer.Limits(connections: config.serve?.maxConnections ?? 256),
+                                                            logger: logger)
+        } catch {
+            aggregator.close()
+            throw .serve(error.description)
+        }
+        if server != nil {
+            logger.info("serving", metadata: ["listen": "\(config.serve?.listen.map(\.description).joined(separator: " ") ?? "systemd sockets (\(sockets.count))")"])
+        }
         aggregator.onProgress = { [unowned self] in feedWatchdog() }
+        if let server {
+            aggregator.onPublish = { group, documents, root in server.publish(group: group, documents: documents, root: root) }
+        }
     }
 
     /// Starts the timer and signal handlers and never returns; exits 0 on SIGTERM or SIGINT.
@@ -53,6 +91,9 @@ public final class Daemon: @unchecked Sendable {
             timer.setEventHandler { [self] in tick() }
             timer.resume()
             self.timer = timer
+            // The server answers from the first second, not only after the first feed falls due.
+            if server != nil { _ = aggregator.writeOutputs() }
+            publishStatus(force: true)
         }
         dispatchMain()
     }
@@ -64,9 +105,38 @@ public final class Daemon: @unchecked Sendable {
         if !due.isEmpty {
             let report = aggregator.poll(due, cancel: cancel)
             if !report.outputsWritten.isEmpty { lastWrite = Date() }
+            pingHubs(written: report.outputsWritten)
             if !cancel.isCancelled { notifier.send("STATUS=" + status(report)) }
         }
+        publishStatus(force: !due.isEmpty && lastStatusPublished == .distantPast)
         feedWatchdog()
+    }
+
+    /// WebSub: each output whose file changed, and that names a hub, is announced (off this queue).
+    private func pingHubs(written: [String]) {
+        for output in aggregator.config.outputs where written.contains(output.path) {
+            if let hub = output.hub, let topic = output.link { hubs.publish(hub: hub, topic: topic) }
+        }
+    }
+
+    /// `/status`, `/status.json` and `/sources.opml`: at most every 30 s, since each reads the whole
+    /// sources table; the status pages say when they were made.
+    private func publishStatus(force: Bool = false) {
+        guard let server, force || Date().timeIntervalSince(lastStatusPublished) >= 30 else { return }
+        lastStatusPublished = Date()
+        let config = aggregator.config
+        let title = config.outputs.first?.title ?? OutputSettings.defaultTitle
+        let opml = Data(OPML.document(feeds: config.feeds, title: title).utf8)
+        var documents = [PublishedDocument(urlPath: "/sources.opml", contentType: "text/x-opml; charset=utf-8", data: opml, maxAge: 300)]
+        do {
+            let report = try StatusReport(config: config, store: aggregator.store)
+            documents.append(PublishedDocument(urlPath: "/status", contentType: "text/html; charset=utf-8",
+                                               data: report.html(title: title, timeZone: config.serve?.timeZone ?? "UTC"), maxAge: 30))
+            documents.append(PublishedDocument(urlPath: "/status.json", contentType: "application/json", data: report.json(), maxAge: 30))
+        } catch {
+            logger.error("cannot read status for serving", metadata: ["error": "\(error)"])
+        }
+        server.publish(group: "status", documents: documents)
     }
 
     private func status(_ report: CycleReport) -> String {
@@ -103,8 +173,12 @@ public final class Daemon: @unchecked Sendable {
             }
             var applied = config
             applied.storage = aggregator.config.storage
+            if config.serve != aggregator.config.serve {
+                logger.warning("[serve] changed; the new addresses take effect after a restart")
+            }
             try aggregator.apply(applied)
-            _ = aggregator.writeOutputs()
+            pingHubs(written: aggregator.writeOutputs().written)
+            publishStatus(force: true)
         } catch let error as ConfigError {
             logger.error("reload rejected, keeping the running config", metadata: ["error": "\(error)"])
         } catch {
@@ -128,6 +202,7 @@ public final class Daemon: @unchecked Sendable {
         queue.async { [self] in
             stopping = true
             timer?.cancel()
+            server?.stop()
             aggregator.close()
             logger.info("stopped")
             exit(0)

@@ -13,6 +13,8 @@ public enum AtomWriter {
         // Without a configured public URL, the file's own location is the best "self" there is.
         let selfLink = settings.link ?? URL(fileURLWithPath: settings.path).absoluteString
         x += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"\(href(selfLink))\"/>\n"
+        // WebSub discovery (§4): subscribers find the hub and the topic URL here.
+        if let hub = settings.hub { x += "  <link rel=\"hub\" href=\"\(href(hub))\"/>\n" }
         for output in document.entries { x += entry(output) }
         x += "</feed>\n"
         return Data(x.utf8)

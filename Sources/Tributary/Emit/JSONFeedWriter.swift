@@ -8,6 +8,7 @@ public enum JSONFeedWriter {
             "title": document.settings.title,
         ]
         if let link = document.settings.link { feed["feed_url"] = link }
+        if let hub = document.settings.hub { feed["hubs"] = [["type": "WebSub", "url": hub]] }
         feed["items"] = document.entries.map { output -> [String: Any] in
             let e = output.entry
             var item: [String: Any] = ["id": e.entryID, "date_modified": FeedDate.format(e.updated)]

@@ -10,6 +10,8 @@ public struct FetchRequest: Sendable {
     public var timeout: TimeInterval
     public var connectTimeout: TimeInterval
     public var maxBodyBytes: Int
+    /// When set, the request is a POST of this `application/x-www-form-urlencoded` body (WebSub pings).
+    public var formBody: String?
 
     public init(url: String, tag: Int, conditional: ConditionalRequest = ConditionalRequest(), userAgent: String,
                 timeout: TimeInterval, connectTimeout: TimeInterval, maxBodyBytes: Int) {

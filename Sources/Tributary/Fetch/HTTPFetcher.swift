@@ -121,9 +121,14 @@ public final class HTTPFetcher {
             _ = tributary_setopt_long(easy, CURLOPT_MAXFILESIZE, r.maxBodyBytes)
             _ = tributary_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
             var list: UnsafeMutablePointer<curl_slist>? = nil
-            list = curl_slist_append(list, "Accept: application/atom+xml, application/rss+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
-            if let etag = r.conditional.etag { list = curl_slist_append(list, "If-None-Match: \(etag)") }
-            if let modified = r.conditional.lastModified { list = curl_slist_append(list, "If-Modified-Since: \(modified)") }
+            if let form = r.formBody {
+                // libcurl copies the body and sets the form content type; a POST is never conditional.
+                _ = tributary_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, form)
+            } else {
+                list = curl_slist_append(list, "Accept: application/atom+xml, application/rss+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
+                if let etag = r.conditional.etag { list = curl_slist_append(list, "If-None-Match: \(etag)") }
+                if let modified = r.conditional.lastModified { list = curl_slist_append(list, "If-Modified-Since: \(modified)") }
+            }
             transfer.headerList = list
             _ = tributary_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
             let context = Unmanaged.passUnretained(transfer).toOpaque()

@@ -20,6 +20,9 @@ public final class Aggregator {
     private var outputsStale = true
     /// Called after each feed's result is stored; the daemon feeds the watchdog from it.
     public var onProgress: (() -> Void)?
+    /// Called with each output's rendered documents, under the output's URL path, and the path `/`
+    /// should answer with when this output is the river; the daemon's server publishes them.
+    public var onPublish: ((_ group: String, _ documents: [PublishedDocument], _ root: String?) -> Void)?
 
     /// When to run SQLite's `quick_check` on opening (it reads the whole file: 0.3 CPU-s per 250 MB).
     public enum IntegrityCheck: Sendable {
@@ -195,35 +198,34 @@ public final class Aggregator {
 
     /// Rewrites every output whose content changed. Returns the paths written and, for each output that
     /// could not be written, a message naming its path; a failed output is retried on the next cycle and
-    /// never stops the others.
+    /// never stops the others. Every output rendered is also handed to `onPublish`, written or not.
     public func writeOutputs(now: Date = Date()) -> (written: [String], errors: [String]) {
         let configured = config.feeds.compactMap { feed in records[feed.url].map { (feed, $0) } }
-        let byID = Dictionary(configured.map { ($0.1.id, $0) }, uniquingKeysWith: { a, _ in a })
         var written: [String] = []
         var errors: [String] = []
         var shown: Set<Int64> = []
-        for output in config.outputs {
+        var outputs = config.outputs.map { (settings: $0, file: true) }
+        // Serving without an html output: `/` is a river of every feed all the same, kept in memory only.
+        if let serve = config.serve, !config.outputs.contains(where: { $0.format == .html }) {
+            var river = OutputSettings(path: "", title: config.outputs.first?.title ?? OutputSettings.defaultTitle, maxEntries: 100)
+            river.format = .html
+            river.urlPath = "/"
+            river.timeZone = serve.timeZone
+            outputs.append((river, false))
+        }
+        let root = outputs.first { $0.settings.format == .html }?.settings.urlPath
+        for (output, file) in outputs {
             do {
-                let ids = configured.filter { output.tags.isEmpty || !Set($0.0.tags).isDisjoint(with: output.tags) }.map(\.1.id)
-                let stored = try store.entries(feedIDs: ids, limit: output.maxEntries,
-                                               notBefore: output.maxAge.map { now.addingTimeInterval(-$0) })
-                let entries = stored.compactMap { entry -> OutputEntry? in
-                    guard let source = byID[entry.sourceFeedID] else { return nil }
-                    shown.insert(entry.itemID)
-                    var tags: [String] = []
-                    for carrier in entry.carriers {
-                        for tag in byID[carrier.feedID]?.0.tags ?? [] where !tags.contains(tag) { tags.append(tag) }
-                    }
-                    let via = entry.carriers.dropFirst().compactMap { carrier in
-                        byID[carrier.feedID].map { (feed: $0.1, link: carrier.link) }
-                    }
-                    return OutputEntry(entry: entry, source: source.1, via: via, tags: tags)
-                }
-                let document = OutputDocument(settings: output, entries: entries)
-                let data = output.format == .json ? JSONFeedWriter.render(document) : AtomWriter.render(document)
-                if try AtomicFile.write(data, to: output.path) {
-                    written.append(output.path)
-                    logger.info("output written", metadata: ["path": "\(output.path)", "entries": "\(entries.count)"])
+                let feeds = configured.filter { output.tags.isEmpty || !Set($0.0.tags).isDisjoint(with: output.tags) }
+                let document = try outputDocument(output, feeds: feeds, byID: configured, now: now)
+                if file { shown.formUnion(document.entries.map(\.entry.itemID)) }
+                let pages = OutputRendering.pages(document, now: now)
+                let maxAge = ServeDecision.maxAge(pollIntervals: feeds.map { planner.interval(for: $0.0) })
+                onPublish?(output.urlPath, pages.map { PublishedDocument(urlPath: $0.urlPath, contentType: $0.contentType, data: $0.data, maxAge: maxAge) }, root)
+                guard file else { continue }
+                for page in pages where try AtomicFile.write(page.data, to: page.filePath) {
+                    written.append(page.filePath)
+                    logger.info("output written", metadata: ["path": "\(page.filePath)", "entries": "\(document.entries.count)"])
                 }
             } catch {
                 let message = "cannot write output \(output.path): \(error)"
@@ -238,6 +240,26 @@ public final class Aggregator {
             logger.error("pruning failed", metadata: ["error": "\(error)"])
         }
         return (written, errors)
+    }
+
+    /// The newest entries of `feeds` for one output, each with its first publisher and the other outlets.
+    private func outputDocument(_ output: OutputSettings, feeds: [(FeedSettings, FeedRecord)],
+                                byID configured: [(FeedSettings, FeedRecord)], now: Date) throws(StoreError) -> OutputDocument {
+        let byID = Dictionary(configured.map { ($0.1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let stored = try store.entries(feedIDs: feeds.map(\.1.id), limit: output.maxEntries,
+                                       notBefore: output.maxAge.map { now.addingTimeInterval(-$0) })
+        let entries = stored.compactMap { entry -> OutputEntry? in
+            guard let source = byID[entry.sourceFeedID] else { return nil }
+            var tags: [String] = []
+            for carrier in entry.carriers {
+                for tag in byID[carrier.feedID]?.0.tags ?? [] where !tags.contains(tag) { tags.append(tag) }
+            }
+            let via = entry.carriers.dropFirst().compactMap { carrier in
+                byID[carrier.feedID].map { (feed: $0.1, link: carrier.link) }
+            }
+            return OutputEntry(entry: entry, source: source.1, via: via, tags: tags)
+        }
+        return OutputDocument(settings: output, entries: entries)
     }
 
     /// Applies `[storage] keep` at most once an hour; true when something was pruned.

@@ -57,6 +57,21 @@ extension FeedStore {
         return counts
     }
 
+    /// Items each feed brought in over the last `days` days ending at `now`, oldest day first, by when
+    /// Tributary first saw them (a feed's own dates may be missing or wrong). One pass over the table.
+    public func dailyCounts(days: Int, now: Date) throws(StoreError) -> [Int64: [Int]] {
+        var counts: [Int64: [Int]] = [:]
+        let start = now.timeIntervalSince1970 - Double(days) * 86400
+        try db.query("""
+            SELECT feed_id, CAST((first_seen - ?) / 86400 AS INTEGER) AS day, count(*) AS n
+            FROM item_sources WHERE first_seen >= ? AND first_seen <= ? GROUP BY feed_id, day
+            """, [.real(start), .real(start), .real(now.timeIntervalSince1970)], cache: false) { row in
+            let day = min(max(row.int("day"), 0), days - 1)
+            counts[row.int64("feed_id"), default: Array(repeating: 0, count: days)][day] += row.int("n")
+        }
+        return counts
+    }
+
     /// The stored item that feed `feedID` listed as `guid`, if any.
     public func itemID(feedID: Int64, guid: String) throws(StoreError) -> Int64? {
         try db.scalar("SELECT item_id FROM item_sources WHERE feed_id = ? AND guid = ?", [.int(feedID), .text(guid)]).map(Int64.init)

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Each configured feed's health, as `tributary status` prints it and the server's `/status` shows it.
+public struct StatusReport: Sendable {
+    public struct Feed: Sendable {
+        public var name: String
+        public var url: String
+        public var record: FeedRecord?
+        public var items: Int
+        /// Items first seen on each of the last 14 days, oldest first; the last is the last 24 hours.
+        public var perDay: [Int]
+
+        /// "ok", "failing", "stopped" (410 Gone) or "never polled".
+        public var health: String {
+            guard let record, record.lastPollAt != nil else { return "never polled" }
+            if record.gone { return "stopped" }
+            return record.failures > 0 ? "failing" : "ok"
+        }
+
+        public var lastResult: String {
+            record.map { r in r.lastError ?? r.lastStatus.map { "HTTP \($0)" } ?? "-" } ?? "never polled"
+        }
+    }
+
+    public static let days = 14
+    public var feeds: [Feed]
+    public var generated: Date
+
+    /// Reads the store once for every feed of `config`.
+    public init(config: Configuration, store: FeedStore, now: Date = Date()) throws(StoreError) {
+        let rows = try store.allFeeds()
+        let counts = try store.itemCounts()
+        let daily = try store.dailyCounts(days: Self.days, now: now)
+        let byURL = Dictionary(rows.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        generated = now
+        feeds = config.feeds.map { feed in
+            let record = byURL[feed.url]
+            return Feed(name: feed.name, url: feed.url, record: record, items: record.flatMap { counts[$0.id] } ?? 0,
+                        perDay: record.flatMap { daily[$0.id] } ?? Array(repeating: 0, count: Self.days))
+        }
+    }
+
+    /// The document of `tributary status --json` and `/status.json`: one object per feed.
+    public func json() -> Data {
+        let objects: [[String: Any]] = feeds.map { feed in
+            let r = feed.record
+            return [
+                "name": feed.name, "url": feed.url, "health": feed.health,
+                "last_poll": r?.lastPollAt.map { FeedDate.format($0) as Any } ?? NSNull(),
+                "last_status": r?.lastStatus.map { $0 as Any } ?? NSNull(),
+                "last_error": r?.lastError.map { $0 as Any } ?? NSNull(),
+                "failures": r?.failures ?? 0,
+                "next_poll": r?.nextPollAt.map { FeedDate.format($0) as Any } ?? NSNull(),
+                "gone": r?.gone ?? false, "items": feed.items,
+                "items_24h": feed.perDay.last ?? 0, "items_per_day": feed.perDay,
+            ]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+        return data + Data("\n".utf8)
+    }
+
+    /// The table `tributary status` prints.
+    public func table() -> String {
+        func date(_ d: Date?) -> String { d.map(FeedDate.format) ?? "-" }
+        var lines: [[String]] = [["NAME", "HEALTH", "LAST POLL", "RESULT", "FAILURES", "NEXT POLL", "ITEMS", "24H"]]
+        for feed in feeds {
+            let r = feed.record
+            let next = r.map { $0.gone ? "stopped" : date($0.nextPollAt) } ?? "-"
+            lines.append([feed.name, feed.health, date(r?.lastPollAt), feed.lastResult, "\(r?.failures ?? 0)", next,
+                          "\(feed.items)", "\(feed.perDay.last ?? 0)"])
+        }
+        let widths = lines[0].indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
+        return lines.map { line in
+            line.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// `/status`: a table a person can read, with a 14-day chart per feed as inline SVG.
+    public func html(title: String, timeZone: String) -> Data {
+        let zone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        func when(_ d: Date?) -> String {
+            guard let d else { return "-" }
+            return "<time datetime=\"\(FeedDate.format(d))\">\(XMLText.escape(RiverPage.absolute(d, zone: zone)))</time>"
+        }
+        var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        h += "<title>Status: \(XMLText.escape(title))</title>\n<style>\n\(RiverPage.style)\n"
+        h += "body{max-width:72rem}table{border-collapse:collapse;width:100%;font-size:.9rem}"
+        h += "th,td{text-align:start;padding:.35rem .5rem;border-bottom:1px solid var(--rule);vertical-align:top}"
+        h += ".ok{color:#188038}.failing{color:#c5221f}.stopped,.never{color:var(--muted)}svg{display:block}"
+        h += "@media (max-width:40rem){td:nth-child(4),th:nth-child(4),td:nth-child(5),th:nth-child(5){display:none}}\n"
+        h += "</style>\n</head>\n<body>\n<header>\n<h1>Status: \(XMLText.escape(title))</h1>\n"
+        let failing = feeds.filter { $0.health == "failing" }.count
+        h += "<p>\(feeds.count) feeds, \(failing) failing, as of \(when(generated)) · <a href=\"status.json\">JSON</a></p>\n</header>\n"
+        h += "<table>\n<thead><tr><th>Feed</th><th>Health</th><th>Last poll</th><th>Last result</th><th>Next poll</th>"
+        h += "<th>24 h</th><th>Items per day, 14 days</th></tr></thead>\n<tbody>\n"
+        for feed in feeds {
+            let healthClass = feed.health == "never polled" ? "never" : feed.health
+            h += "<tr><td dir=\"auto\">\(XMLText.escape(feed.name))</td>"
+            h += "<td class=\"\(healthClass)\">\(feed.health)</td>"
+            h += "<td>\(when(feed.record?.lastPollAt))</td><td>\(XMLText.escape(feed.lastResult))</td>"
+            h += "<td>\(feed.record?.gone == true ? "stopped" : when(feed.record?.nextPollAt))</td>"
+            h += "<td>\(feed.perDay.last ?? 0)</td><td>\(Self.chart(feed.perDay))</td></tr>\n"
+        }
+        h += "</tbody>\n</table>\n<footer>Tributary \(Product.version)</footer>\n</body>\n</html>\n"
+        return Data(h.utf8)
+    }
+
+    /// Bars for each day, scaled to the busiest; the label says the figures for screen readers.
+    static func chart(_ counts: [Int]) -> String {
+        let width = 8, gap = 2, height = 28
+        let peak = max(counts.max() ?? 0, 1)
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(counts.count * (width + gap))\" height=\"\(height)\" "
+        svg += "role=\"img\" aria-label=\"items per day: \(counts.map(String.init).joined(separator: ", "))\">"
+        for (i, n) in counts.enumerated() {
+            let bar = n == 0 ? 1 : max(2, n * height / peak)
+            svg += "<rect x=\"\(i * (width + gap))\" y=\"\(height - bar)\" width=\"\(width)\" height=\"\(bar)\" fill=\"\(n == 0 ? "#bbb" : "#1a73e8")\"><title>\(n)</title></rect>"
+        }
+        return svg + "</svg>"
+    }
+}
