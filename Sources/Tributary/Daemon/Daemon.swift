@@ -38,6 +38,7 @@ public final class Daemon: @unchecked Sendable {
     private let server: HTTPServer?
     private let hubs: HubNotifier
     private var lastStatusPublished = Date.distantPast
+    private var statusShowsPolls = false
 
     public init(configPath: String, config: Configuration, logger: Logger) throws(DaemonStartError) {
         self.configPath = configPath
@@ -108,7 +109,11 @@ public final class Daemon: @unchecked Sendable {
             pingHubs(written: report.outputsWritten)
             if !cancel.isCancelled { notifier.send("STATUS=" + status(report)) }
         }
-        publishStatus(force: !due.isEmpty && lastStatusPublished == .distantPast)
+        if !due.isEmpty {
+            // The first cycle's results show at once; later ones at most every 30 s.
+            publishStatus(force: !statusShowsPolls)
+            statusShowsPolls = true
+        }
         feedWatchdog()
     }
 

@@ -206,11 +206,11 @@ public final class Aggregator {
         var shown: Set<Int64> = []
         var outputs = config.outputs.map { (settings: $0, file: true) }
         // Serving without an html output: `/` is a river of every feed all the same, kept in memory only.
-        if let serve = config.serve, !config.outputs.contains(where: { $0.format == .html }) {
+        if onPublish != nil, !config.outputs.contains(where: { $0.format == .html }) {
             var river = OutputSettings(path: "", title: config.outputs.first?.title ?? OutputSettings.defaultTitle, maxEntries: 100)
             river.format = .html
             river.urlPath = "/"
-            river.timeZone = serve.timeZone
+            river.timeZone = config.serve?.timeZone ?? "UTC"
             outputs.append((river, false))
         }
         let root = outputs.first { $0.settings.format == .html }?.settings.urlPath
