@@ -1,4 +1,5 @@
 #include "CMicroHTTPDShim.h"
+#include <malloc.h>
 
 struct MHD_Daemon *tributary_mhd_start(int listen_fd, MHD_AccessHandlerCallback handler, void *context,
                                        unsigned int connection_limit, unsigned int per_ip_limit,
@@ -14,4 +15,8 @@ struct MHD_Daemon *tributary_mhd_start(int listen_fd, MHD_AccessHandlerCallback 
     /* port 0: the listening socket is ours (bound by Tributary or passed by systemd). */
     return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL,
                             handler, context, MHD_OPTION_ARRAY, options, MHD_OPTION_END);
+}
+
+void tributary_release_free_memory(void) {
+    malloc_trim(0);
 }

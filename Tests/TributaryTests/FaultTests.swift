@@ -71,7 +71,7 @@ final class FaultTests: LoopbackTestCase {
             "/gone.xml": ["status": 410, "body": "gone"],
         ])
         try busy.routes(["*": ["status": 503, "headers": ["Retry-After": "120"], "body": "busy"]])
-        try limited.routes(["*": ["status": 429, "headers": ["Retry-After": OPML.httpDate(retryDate)], "body": "slow down"]])
+        try limited.routes(["*": ["status": 429, "headers": ["Retry-After": HTTPDate.format(retryDate)], "body": "slow down"]])
         let names = ["hang", "reset", "slow", "big", "chunked", "bomb", "e500", "loop", "file", "gopher", "gone", "missing"]
         var feeds = [("Good", main.url("good.xml"), [String]())]
         feeds += names.map { ($0, main.url("\($0).xml"), [String]()) }

@@ -243,4 +243,110 @@ final class ServeClientTests: LoopbackTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("cannot serve: cannot listen on 127.0.0.1:\(port): Address already in use"), result.stderr)
     }
+
+    // MARK: hostile clients
+
+    /// A TCP connection to the daemon from `source` (any 127/8 address is this machine's loopback).
+    func connect(port: Int, from source: String) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr(source)
+        _ = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var remote = sockaddr_in()
+        remote.sin_family = sa_family_t(AF_INET)
+        remote.sin_port = in_port_t(UInt16(port).bigEndian)
+        remote.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    func sendAll(_ fd: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            sent += n
+        }
+    }
+
+    /// What the server answered before it closed (or 5 s passed).
+    func receiveAll(_ fd: Int32) -> String {
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            data += buffer[0..<n]
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func rawRequest(port: Int, _ text: String) -> String {
+        let fd = connect(port: port, from: "127.0.0.3")
+        defer { close(fd) }
+        sendAll(fd, text)
+        return receiveAll(fd)
+    }
+
+    func testSlowlorisHugeHeadersTraversalAndOddMethodsLeaveServingAndPollingUp() throws {
+        let server = try startServer()
+        try outlets(server)
+        let daemon = try startDaemon(server: server, poll: "[poll]\ninterval = \"2s\"\nmin_interval = \"1s\"\ntimeout = \"5s\"")
+        let attackStart = Date().timeIntervalSince1970
+        // One connection that never says anything: the idle timeout (10 s) ends it.
+        let silent = connect(port: daemon.port, from: "127.0.0.4")
+        defer { close(silent) }
+
+        // Slowloris from one address: 100 connections, each dripping header lines and never finishing.
+        let slow = (0..<100).map { _ in connect(port: daemon.port, from: "127.0.0.1") }
+        defer { slow.forEach { close($0) } }
+        for fd in slow { sendAll(fd, "GET /merged.atom HTTP/1.1\r\nHost: victim\r\n") }
+        let dripping = DispatchGroup()
+        DispatchQueue.global().async(group: dripping) {
+            for round in 0..<12 {
+                for fd in slow { _ = "X-Drip-\(round): a\r\n".withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        // Another client is served at once while the slowloris holds its connections.
+        let started = Date()
+        let other = try curl(["-s", "--interface", "127.0.0.2", "-o", "/dev/null", "-w", "%{http_code}", "\(daemon.base)/merged.atom"])
+        XCTAssertEqual(other.output, "200")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2, "served without waiting for the slow connections")
+
+        // A 1 MB header is refused without taking the server down.
+        let huge = rawRequest(port: daemon.port, "GET /merged.atom HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "a", count: 1 << 20) + "\r\n\r\n")
+        XCTAssertFalse(huge.hasPrefix("HTTP/1.1 200"), "a 1 MB header is not served: \(huge.prefix(80))")
+        XCTAssertTrue(huge.isEmpty || huge.hasPrefix("HTTP/1.1 431") || huge.hasPrefix("HTTP/1.1 413") || huge.hasPrefix("HTTP/1.1 400"), String(huge.prefix(80)))
+
+        // Paths that climb out of the site find nothing.
+        for path in ["/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd", "/state/tributary.sqlite", "/feeds.toml"] {
+            let answer = rawRequest(port: daemon.port, "GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 404") || answer.hasPrefix("HTTP/1.1 400"), "\(path): \(answer.prefix(60))")
+            XCTAssertFalse(answer.contains("root:") || answer.contains("SQLite format"))
+        }
+        // Methods other than GET and HEAD, known or not.
+        for method in ["BREW", "DELETE", "PUT"] {
+            let answer = rawRequest(port: daemon.port, "\(method) /merged.atom HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 405") || answer.hasPrefix("HTTP/1.1 501"), "\(method): \(answer.prefix(60))")
+        }
+        dripping.wait()
+
+        // The silent connection was closed by the server, not left to hold a slot.
+        XCTAssertTrue(eventually(timeout: 15) { var byte: UInt8 = 0; return recv(silent, &byte, 1, Int32(MSG_DONTWAIT)) == 0 },
+                      "idle connections are closed")
+        // Polling went on throughout: the outlets were asked again during the attack.
+        let attackEnd = Date().timeIntervalSince1970
+        let polls = server.requests().filter { ($0["start"] as? Double ?? 0) > attackStart && ($0["start"] as? Double ?? 0) < attackEnd }
+        XCTAssertGreaterThanOrEqual(polls.count, 4, "polls completed during the attack")
+        XCTAssertTrue(daemon.logText().contains("polled"), daemon.logText())
+        slow.forEach { shutdown($0, Int32(SHUT_RDWR)) }
+        XCTAssertTrue(eventually(timeout: 5) { (try? curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(daemon.base)/merged.atom"]).output) == "200" })
+        XCTAssertTrue(daemon.process.isRunning)
+    }
 }

@@ -131,7 +131,16 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(RelativeTime.describe(epoch, now: epoch.addingTimeInterval(300)), "5 min ago")
         XCTAssertEqual(RelativeTime.describe(epoch, now: epoch.addingTimeInterval(3 * 3600 + 5)), "3 h ago")
         XCTAssertEqual(RelativeTime.describe(epoch, now: epoch.addingTimeInterval(2 * 86400)), "2 days ago")
-        XCTAssertEqual(RiverPage.absolute(epoch, zone: TimeZone(identifier: "Asia/Karachi")!).prefix(18), "1 Dec 2025, 05:00 ")
+        XCTAssertEqual(ZoneTable.load("Asia/Karachi")?.describe(epoch), "1 Dec 2025, 05:00 PKT")
+        XCTAssertEqual(ZoneTable.load("UTC")?.describe(epoch), "1 Dec 2025, 00:00 UTC")
+        let london = ZoneTable.load("Europe/London")
+        XCTAssertEqual(london?.describe(Date(timeIntervalSince1970: 1_751_371_200)), "1 Jul 2025, 13:00 BST", "summer time")
+        XCTAssertEqual(london?.describe(epoch), "1 Dec 2025, 00:00 GMT")
+        XCTAssertEqual(ZoneTable.load("America/St_Johns")?.offset(at: epoch).seconds, -12600, "half-hour zones")
+        XCTAssertEqual(ZoneTable.load("Asia/Kolkata")?.describe(epoch), "1 Dec 2025, 05:30 IST")
+        for bad in ["Mars/Olympus", "../../etc/passwd", "Asia/../../etc/passwd", "", "/etc/passwd"] {
+            XCTAssertNil(ZoneTable.load(bad), bad)
+        }
     }
 
     func testWebSubPingEncodingAndRetrySchedule() {
@@ -187,9 +196,10 @@ final class ServeTests: XCTestCase {
         XCTAssertFalse(html.contains("http://") && html.contains("<link rel=\"stylesheet\""), "no external assets")
     }
 
-    func testStatusChartAndJSONAgree() throws {
+    func testStatusChartHasABarForEachDayWithItems() throws {
         let svg = StatusReport.chart([0, 1, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 8])
-        XCTAssertEqual(svg.components(separatedBy: "<rect").count - 1, 14)
+        XCTAssertEqual(svg.components(separatedBy: "v-").count - 1, 4, "a bar for each day with items")
+        XCTAssertTrue(svg.contains("M130 28v-28h8v28z"), "the busiest day fills the height: \(svg)")
         XCTAssertTrue(svg.contains("aria-label=\"items per day: 0, 1, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 8\""))
     }
 

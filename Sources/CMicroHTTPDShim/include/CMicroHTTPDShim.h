@@ -11,4 +11,7 @@
 struct MHD_Daemon *tributary_mhd_start(int listen_fd, MHD_AccessHandlerCallback handler, void *context,
                                        unsigned int connection_limit, unsigned int per_ip_limit,
                                        unsigned int timeout_seconds, size_t memory_limit);
+
+/* glibc's malloc_trim: after a large document is rendered and published, give the freed heap back. */
+void tributary_release_free_memory(void);
 #endif

@@ -36,7 +36,7 @@ extension TableWalker {
     /// An IANA time zone name, checked against the system's zone database.
     func timeZone(_ table: TOMLTable, _ section: Section) throws(ConfigError) -> String? {
         guard let name = try text(table, "time_zone", section) else { return nil }
-        guard TimeZone(identifier: name) != nil else {
+        guard ZoneTable.load(name) != nil else {
             throw fail(section, "time_zone", "unknown time zone \"\(name)\" (an IANA name such as \"Asia/Karachi\" or \"UTC\")")
         }
         return name

@@ -39,6 +39,8 @@ public final class Daemon: @unchecked Sendable {
     private let hubs: HubNotifier
     private var lastStatusPublished = Date.distantPast
     private var statusShowsPolls = false
+    /// When the running configuration was read: the OPML list's date, so its bytes change only with it.
+    private var configLoaded = Date()
 
     public init(configPath: String, config: Configuration, logger: Logger) throws(DaemonStartError) {
         self.configPath = configPath
@@ -131,13 +133,13 @@ public final class Daemon: @unchecked Sendable {
         lastStatusPublished = Date()
         let config = aggregator.config
         let title = config.outputs.first?.title ?? OutputSettings.defaultTitle
-        let opml = Data(OPML.document(feeds: config.feeds, title: title).utf8)
+        let opml = Data(OPML.document(feeds: config.feeds, title: title, created: configLoaded).utf8)
         var documents = [PublishedDocument(urlPath: "/sources.opml", contentType: "text/x-opml; charset=utf-8", data: opml, maxAge: 300)]
         do {
             let report = try StatusReport(config: config, store: aggregator.store)
             documents.append(PublishedDocument(urlPath: "/status", contentType: "text/html; charset=utf-8",
                                                data: report.html(title: title, timeZone: config.serve?.timeZone ?? "UTC"), maxAge: 30))
-            documents.append(PublishedDocument(urlPath: "/status.json", contentType: "application/json", data: report.json(), maxAge: 30))
+            documents.append(PublishedDocument(urlPath: "/status.json", contentType: "application/json", data: report.json(pretty: false), maxAge: 30))
         } catch {
             logger.error("cannot read status for serving", metadata: ["error": "\(error)"])
         }
@@ -150,9 +152,8 @@ public final class Daemon: @unchecked Sendable {
         let failing = feeds.filter { configured.contains($0.url) && $0.failures > 0 }.count
         var text = "\(configured.count) feeds, \(failing) failing, \(report.totalItems) items"
         if let lastWrite {
-            let formatter = DateFormatter()
-            formatter.dateFormat = "HH:mm"
-            text += ", last write \(formatter.string(from: lastWrite))"
+            // FeedDate's UTC form rather than a DateFormatter, whose locale data is megabytes of ICU.
+            text += ", last write \(FeedDate.format(lastWrite).dropFirst(11).prefix(5)) UTC"
         }
         return text
     }
@@ -182,6 +183,7 @@ public final class Daemon: @unchecked Sendable {
                 logger.warning("[serve] changed; the new addresses take effect after a restart")
             }
             try aggregator.apply(applied)
+            configLoaded = Date()
             pingHubs(written: aggregator.writeOutputs().written)
             publishStatus(force: true)
         } catch let error as ConfigError {

@@ -7,7 +7,7 @@ public enum RiverPage {
     /// The main page and one page per tag shown on it; names are relative to the main page's folder.
     public static func render(_ document: OutputDocument, now: Date) -> [(name: String, data: Data)] {
         let settings = document.settings
-        let zone = TimeZone(identifier: settings.timeZone) ?? TimeZone(identifier: "UTC")!
+        let zone = ZoneTable.load(settings.timeZone) ?? .utc
         var tags: [String] = []
         for entry in document.entries {
             for tag in entry.tags where !tags.contains(tag) { tags.append(tag) }
@@ -72,7 +72,7 @@ public enum RiverPage {
         """
 
     static func page(title: String, heading: String?, home: String? = nil, entries: [OutputEntry], tagPages: [String: String],
-                     zone: TimeZone, now: Date) -> Data {
+                     zone: ZoneTable, now: Date) -> Data {
         let pageTitle = heading.map { "\(title): \($0)" } ?? title
         var h = "<!DOCTYPE html>\n<html lang=\"und\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -81,7 +81,7 @@ public enum RiverPage {
         h += "<h1>\(XMLText.escape(pageTitle))</h1>\n"
         h += "<p>\(entries.count) \(entries.count == 1 ? "story" : "stories")"
         if let newest = entries.map(\.entry.updated).max() {
-            h += ", newest <time datetime=\"\(FeedDate.format(newest))\">\(XMLText.escape(absolute(newest, zone: zone)))</time>"
+            h += ", newest <time datetime=\"\(FeedDate.format(newest))\">\(XMLText.escape(zone.describe(newest)))</time>"
         }
         if heading != nil, let home { h += " · <a href=\"\(XMLText.escape(home, attribute: true))\">all stories</a>" }
         h += "</p>\n</header>\n<main>\n"
@@ -91,7 +91,7 @@ public enum RiverPage {
         return Data(h.utf8)
     }
 
-    static func article(_ output: OutputEntry, tagPages: [String: String], zone: TimeZone, now: Date) -> String {
+    static func article(_ output: OutputEntry, tagPages: [String: String], zone: ZoneTable, now: Date) -> String {
         let e = output.entry
         let source = output.source
         let outlet = source.name.isEmpty ? (source.title ?? source.url) : source.name
@@ -107,8 +107,8 @@ public enum RiverPage {
             h += XMLText.escape(title)
         }
         h += "</h2>\n<p class=\"meta\" dir=\"ltr\"><span class=\"outlet\">\(XMLText.escape(outlet))</span> · "
-        h += "<time datetime=\"\(FeedDate.format(when))\" title=\"\(XMLText.escape(absolute(when, zone: zone), attribute: true))\">"
-        h += "\(RelativeTime.describe(when, now: now))</time> · \(XMLText.escape(absolute(when, zone: zone)))"
+        h += "<time datetime=\"\(FeedDate.format(when))\" title=\"\(XMLText.escape(zone.describe(when), attribute: true))\">"
+        h += "\(RelativeTime.describe(when, now: now))</time> · \(XMLText.escape(zone.describe(when)))"
         h += " · \(ReadingTime.minutes(body.isEmpty ? title : body)) min read</p>\n"
         if !summaryText.isEmpty { h += "<p class=\"summary\">\(XMLText.escape(excerpt(summaryText)))</p>\n" }
         var seen: Set<String> = [output.alternateLink]
@@ -124,19 +124,6 @@ public enum RiverPage {
         }
         if !tagLinks.isEmpty { h += "<p class=\"tags\">\(tagLinks.joined(separator: " "))</p>\n" }
         return h + "</article>\n"
-    }
-
-    /// "2 Dec 2026, 14:05 GMT+5": day-first, unambiguous in every locale.
-    static func absolute(_ date: Date, zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let offset = zone.secondsFromGMT(for: date)
-        var label = zone.identifier == "UTC" || zone.identifier == "GMT" ? "UTC" : zone.abbreviation(for: date) ?? "UTC"
-        if label.hasPrefix("GMT") && offset == 0 { label = "UTC" }
-        func two(_ n: Int?) -> String { let n = n ?? 0; return n < 10 ? "0\(n)" : "\(n)" }
-        return "\(c.day ?? 1) \(months[(c.month ?? 1) - 1]) \(c.year ?? 1970), \(two(c.hour)):\(two(c.minute)) \(label)"
     }
 
     /// About 280 characters, cut at a word boundary.

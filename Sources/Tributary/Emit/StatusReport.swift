@@ -41,7 +41,7 @@ public struct StatusReport: Sendable {
     }
 
     /// The document of `tributary status --json` and `/status.json`: one object per feed.
-    public func json() -> Data {
+    public func json(pretty: Bool = true) -> Data {
         let objects: [[String: Any]] = feeds.map { feed in
             let r = feed.record
             return [
@@ -55,7 +55,7 @@ public struct StatusReport: Sendable {
                 "items_24h": feed.perDay.last ?? 0, "items_per_day": feed.perDay,
             ]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
         return data + Data("\n".utf8)
     }
 
@@ -78,10 +78,10 @@ public struct StatusReport: Sendable {
 
     /// `/status`: a table a person can read, with a 14-day chart per feed as inline SVG.
     public func html(title: String, timeZone: String) -> Data {
-        let zone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        let zone = ZoneTable.load(timeZone) ?? .utc
         func when(_ d: Date?) -> String {
             guard let d else { return "-" }
-            return "<time datetime=\"\(FeedDate.format(d))\">\(XMLText.escape(RiverPage.absolute(d, zone: zone)))</time>"
+            return "<time datetime=\"\(FeedDate.format(d))\">\(XMLText.escape(zone.describe(d)))</time>"
         }
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -107,16 +107,20 @@ public struct StatusReport: Sendable {
         return Data(h.utf8)
     }
 
-    /// Bars for each day, scaled to the busiest; the label says the figures for screen readers.
+    /// Bars for each day, scaled to the busiest, as one path (a rect per bar would be a kilobyte a feed
+    /// on a page of a thousand feeds); the label gives the figures to screen readers.
     static func chart(_ counts: [Int]) -> String {
         let width = 8, gap = 2, height = 28
         let peak = max(counts.max() ?? 0, 1)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(counts.count * (width + gap))\" height=\"\(height)\" "
         svg += "role=\"img\" aria-label=\"items per day: \(counts.map(String.init).joined(separator: ", "))\">"
-        for (i, n) in counts.enumerated() {
-            let bar = n == 0 ? 1 : max(2, n * height / peak)
-            svg += "<rect x=\"\(i * (width + gap))\" y=\"\(height - bar)\" width=\"\(width)\" height=\"\(bar)\" fill=\"\(n == 0 ? "#bbb" : "#1a73e8")\"><title>\(n)</title></rect>"
+        svg += "<path fill=\"#bbb\" d=\"M0 \(height - 1)h\(counts.count * (width + gap) - gap)v1H0z\"/>"
+        var bars = ""
+        for (i, n) in counts.enumerated() where n > 0 {
+            let bar = max(2, n * height / peak)
+            bars += "M\(i * (width + gap)) \(height)v-\(bar)h\(width)v\(bar)z"
         }
+        if !bars.isEmpty { svg += "<path fill=\"#1a73e8\" d=\"\(bars)\"/>" }
         return svg + "</svg>"
     }
 }

@@ -23,8 +23,8 @@ enum Gzip {
             }
         }
         guard status == Z_STREAM_END else { return nil }
-        output.removeSubrange(Int(stream.total_out)...)
-        return output
+        // A copy of the used part: the buffer was sized for the worst case, and a document lives on.
+        return Array(output[0..<Int(stream.total_out)])
     }
 
     /// The original bytes of a gzip stream, for tests and checks; nil when it is not valid gzip.

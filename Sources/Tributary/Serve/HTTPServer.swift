@@ -62,6 +62,9 @@ public final class HTTPServer: @unchecked Sendable {
             snapshot.replace(group: group, with: served)
             if let root { snapshot.rootPath = root }
         }
+        // Rendering and compressing a large output leaves freed heap behind: hand it back to the system,
+        // so that serving costs the documents' size and not the peak of making them.
+        tributary_release_free_memory()
     }
 
     func snapshot() -> SiteSnapshot { site.withLock { $0 } }

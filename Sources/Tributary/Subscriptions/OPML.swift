@@ -36,7 +36,7 @@ public enum OPML {
     public static func document(feeds: [FeedSettings], title: String, created: Date = Date()) -> String {
         var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n"
         x += "    <title>\(XMLText.escape(title))</title>\n"
-        x += "    <dateCreated>\(httpDate(created))</dateCreated>\n  </head>\n  <body>\n"
+        x += "    <dateCreated>\(HTTPDate.format(created))</dateCreated>\n  </head>\n  <body>\n"
         for feed in feeds {
             x += "    <outline type=\"rss\" text=\"\(XMLText.escape(feed.name, attribute: true))\" title=\"\(XMLText.escape(feed.name, attribute: true))\" xmlUrl=\"\(XMLText.escape(feed.url, attribute: true))\""
             if !feed.tags.isEmpty {
@@ -45,14 +45,6 @@ public enum OPML {
             x += "/>\n"
         }
         return x + "  </body>\n</opml>\n"
-    }
-
-    static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
     }
 }
 
