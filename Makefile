@@ -14,6 +14,7 @@ test:
 install: build
 	install -D -m 0755 .build/release/tributary $(DESTDIR)$(PREFIX)/bin/tributary
 	install -D -m 0644 systemd/tributary.service $(DESTDIR)/etc/systemd/system/tributary.service
+	install -D -m 0644 systemd/tributary.socket $(DESTDIR)/etc/systemd/system/tributary.socket
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/tributary/README.md
 	@if [ ! -e $(DESTDIR)$(CONFDIR)/feeds.toml ]; then \
 		install -d $(DESTDIR)$(CONFDIR); \

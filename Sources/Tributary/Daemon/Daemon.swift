@@ -53,7 +53,7 @@ public final class Daemon: @unchecked Sendable {
             if let passed = ListenSocket.fromSystemd() {
                 sockets = passed
             } else {
-                sockets = try (config.serve?.listen ?? []).map { address throws(ListenSocket.Failure) in try ListenSocket.open(address) }
+                sockets = try (config.serve?.listen ?? []).map { address throws(ListenFailure) in try ListenSocket.open(address) }
             }
             server = sockets.isEmpty ? nil : try HTTPServer(sockets: sockets, limits: HTTPServer.Limits(connections: config.serve?.maxConnections ?? 256),
                                                             logger: logger)

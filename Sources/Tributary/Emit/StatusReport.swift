@@ -2,7 +2,7 @@ import Foundation
 
 /// Each configured feed's health, as `tributary status` prints it and the server's `/status` shows it.
 public struct StatusReport: Sendable {
-    public struct Feed: Sendable {
+    public struct FeedHealth: Sendable {
         public var name: String
         public var url: String
         public var record: FeedRecord?
@@ -23,7 +23,7 @@ public struct StatusReport: Sendable {
     }
 
     public static let days = 14
-    public var feeds: [Feed]
+    public var feeds: [FeedHealth]
     public var generated: Date
 
     /// Reads the store once for every feed of `config`.
@@ -35,7 +35,7 @@ public struct StatusReport: Sendable {
         generated = now
         feeds = config.feeds.map { feed in
             let record = byURL[feed.url]
-            return Feed(name: feed.name, url: feed.url, record: record, items: record.flatMap { counts[$0.id] } ?? 0,
+            return FeedHealth(name: feed.name, url: feed.url, record: record, items: record.flatMap { counts[$0.id] } ?? 0,
                         perDay: record.flatMap { daily[$0.id] } ?? Array(repeating: 0, count: Self.days))
         }
     }

@@ -29,7 +29,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    public init(sockets: [Int32], limits: Limits, logger: Logger) throws(ListenSocket.Failure) {
+    public init(sockets: [Int32], limits: Limits, logger: Logger) throws(ListenFailure) {
         self.logger = logger
         let context = Unmanaged.passUnretained(self).toOpaque()
         for fd in sockets {
@@ -37,7 +37,7 @@ public final class HTTPServer: @unchecked Sendable {
                                                    UInt32(limits.perAddress), UInt32(limits.idleTimeout),
                                                    limits.requestMemory) else {
                 stop()
-                throw ListenSocket.Failure(description: "libmicrohttpd could not serve socket \(fd)")
+                throw ListenFailure(description: "libmicrohttpd could not serve socket \(fd)")
             }
             daemons.append(daemon)
         }

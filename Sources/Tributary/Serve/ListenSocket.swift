@@ -4,11 +4,12 @@ import Glibc
 #endif
 
 /// The sockets the server listens on: its own, bound to `[serve] listen`, or those systemd passes.
-public enum ListenSocket {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-    }
+/// Why the server could not listen.
+public struct ListenFailure: Error, CustomStringConvertible {
+    public var description: String
+}
 
+public enum ListenSocket {
     /// Sockets passed by systemd socket activation (`LISTEN_PID`, `LISTEN_FDS`, sd_listen_fds(3)):
     /// descriptors 3, 4, … when they are meant for this process, else nil. The variables are cleared so
     /// children do not take them too.
@@ -28,10 +29,10 @@ public enum ListenSocket {
 
     /// A listening TCP socket on `address`; IPv6 sockets take IPv6 only, so `[::]` and `0.0.0.0` can
     /// both be listed.
-    public static func open(_ address: ListenAddress) throws(Failure) -> Int32 {
+    public static func open(_ address: ListenAddress) throws(ListenFailure) -> Int32 {
         let family = address.isIPv6 ? AF_INET6 : AF_INET
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "cannot open a socket for \(address): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ListenFailure(description: "cannot open a socket for \(address): \(String(cString: strerror(errno)))") }
         var on: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
         let bound: Int32
@@ -42,7 +43,7 @@ public enum ListenSocket {
             sa.sin6_port = in_port_t(UInt16(address.port).bigEndian)
             guard inet_pton(AF_INET6, address.host, &sa.sin6_addr) == 1 else {
                 close(fd)
-                throw Failure(description: "\(address) is not an IPv6 address")
+                throw ListenFailure(description: "\(address) is not an IPv6 address")
             }
             bound = withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
@@ -52,7 +53,7 @@ public enum ListenSocket {
             sa.sin_port = in_port_t(UInt16(address.port).bigEndian)
             guard inet_pton(AF_INET, address.host, &sa.sin_addr) == 1 else {
                 close(fd)
-                throw Failure(description: "\(address) is not an IPv4 address")
+                throw ListenFailure(description: "\(address) is not an IPv4 address")
             }
             bound = withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
@@ -60,7 +61,7 @@ public enum ListenSocket {
         guard bound == 0, listen(fd, 256) == 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
-            throw Failure(description: "cannot listen on \(address): \(reason)")
+            throw ListenFailure(description: "cannot listen on \(address): \(reason)")
         }
         return fd
     }
