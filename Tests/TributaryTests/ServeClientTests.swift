@@ -18,6 +18,13 @@ final class ServeClientTests: LoopbackTestCase {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Whether this machine has an IPv6 loopback to listen on.
+    func ipv6Loopback() -> Bool {
+        guard let fd = try? ListenSocket.open(ListenAddress("[::1]:\(freePort())")!) else { return false }
+        close(fd)
+        return true
+    }
+
     /// Two outlets: one story carried by both (one entry with a via link), one Urdu story, one more.
     func outlets(_ server: FeedServer) throws {
         let shared = storyText("budget")
@@ -42,7 +49,8 @@ final class ServeClientTests: LoopbackTestCase {
     func startDaemon(server: FeedServer, serve: String? = nil, outputKeys: String = "", poll: String? = nil,
                      environment: [String: String]? = nil, launcher: [String] = []) throws -> RunningDaemon {
         let port = freePort()
-        let serveTable = serve ?? "[serve]\nlisten = \"127.0.0.1:\(port)\"\ntime_zone = \"Asia/Karachi\""
+        let listen = ipv6Loopback() ? "[\"127.0.0.1:\(port)\", \"[::1]:\(port)\"]" : "\"127.0.0.1:\(port)\""
+        let serveTable = serve ?? "[serve]\nlisten = \(listen)\ntime_zone = \"Asia/Karachi\""
         let config = try writeConfig(folder, feeds: [("Dawn", server.url("dawn.xml"), ["pakistan"]), ("Geo", server.url("geo.xml"), ["pakistan", "sport"])],
                                      extra: serveTable, poll: poll ?? "[poll]\ninterval = \"15m\"\nconcurrency = 4\ntimeout = \"5s\"")
         if !outputKeys.isEmpty {
@@ -90,6 +98,10 @@ final class ServeClientTests: LoopbackTestCase {
         let etag = try XCTUnwrap(head.split(separator: "\r\n").first { $0.hasPrefix("ETag: ") }?.dropFirst(6))
         let conditional = try curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Accept-Encoding: gzip", "-H", "If-None-Match: \(etag)", "\(daemon.base)/merged.atom"])
         XCTAssertEqual(conditional.output, "304")
+        if ipv6Loopback() {
+            let six = try curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-g", "http://[::1]:\(daemon.port)/merged.atom"])
+            XCTAssertEqual(six.output, "200", "served on the IPv6 loopback too")
+        }
         let headOnly = try curl(["-s", "-I", "\(daemon.base)/"]).output
         XCTAssertTrue(headOnly.hasPrefix("HTTP/1.1 200") && headOnly.contains("Content-Type: text/html; charset=utf-8"), headOnly)
         XCTAssertTrue(try curl(["-s", "-D", "-", "-o", "/dev/null", "\(daemon.base)/status.json"]).output.contains("Content-Type: application/json"))

@@ -170,8 +170,7 @@ struct TableWalker {
         if outputs.isEmpty {
             outputs.append(OutputSettings(path: resolve(OutputSettings.defaultPath(.atom))))
         }
-        try checkURLPaths(outputs, sections: outputs.indices.map { outputIsArray ? .array("output", $0) : .table("output") })
-        let serve = try serve(root)
+
         // An output replaces its file: it must never be the database, its journal, the config, or another output.
         var taken: [String: String] = [sourcePath: "the configuration file"]
         for suffix in ["", "-wal", "-shm", "-journal"] { taken[storage.databasePath + suffix] = "the database" }
@@ -184,6 +183,8 @@ struct TableWalker {
             taken[output.path] = "already written by another output"
             taken[real] = taken[output.path]
         }
+        try checkURLPaths(outputs, sections: outputs.indices.map { outputIsArray ? .array("output", $0) : .table("output") })
+        let serve = try serve(root)
 
         // Politeness floor: an interval shorter than min_interval is almost always a typo.
         if poll.interval < poll.minimumInterval {
