@@ -246,6 +246,11 @@ final class ServeTests: XCTestCase {
         assertConfigError("[[output]]\npath = \"a/merged.atom\"\n[[output]]\npath = \"b/merged.atom\"\n", line: 3, key: "output[1].url_path", contains: "already served")
     }
 
+    func testLoggedValuesStayOnOneLine() {
+        XCTAssertEqual(JournalLogHandler.oneLine("/a\nwarning: forged\r\u{7}"), "/a\\nwarning: forged\\r\\x07")
+        XCTAssertEqual(JournalLogHandler.oneLine("/merged.atom"), "/merged.atom")
+    }
+
     func testListenAddresses() {
         XCTAssertEqual(ListenAddress("0.0.0.0:80")?.port, 80)
         XCTAssertEqual(ListenAddress("[::]:8080")?.isIPv6, true)
