@@ -192,6 +192,23 @@ final class ServeClientTests: LoopbackTestCase {
         }
     }
 
+    func testValidatorsSurviveARestart() throws {
+        let server = try startServer()
+        try outlets(server)
+        func validators(_ daemon: RunningDaemon) throws -> [String] {
+            try curl(["-s", "-D", "-", "-o", "/dev/null", "\(daemon.base)/merged.atom"]).output.split(separator: "\r\n")
+                .filter { $0.hasPrefix("ETag:") || $0.hasPrefix("Last-Modified:") }.map(String.init)
+        }
+        let first = try startDaemon(server: server)
+        let before = try validators(first)
+        XCTAssertEqual(before.count, 2)
+        first.process.terminate()
+        first.process.waitUntilExit()
+        Thread.sleep(forTimeInterval: 1.1)  // a new second: a Last-Modified taken from the clock would differ
+        let second = try startDaemon(server: server)
+        XCTAssertEqual(try validators(second), before, "a reader's If-Modified-Since still matches after a restart")
+    }
+
     // MARK: WebSub
 
     func testHubGetsOnePingPerRewriteNoneWithoutChangeAndARetry() throws {

@@ -221,12 +221,25 @@ public final class Aggregator {
                 if file { shown.formUnion(document.entries.map(\.entry.itemID)) }
                 let pages = OutputRendering.pages(document, now: now)
                 let maxAge = ServeDecision.maxAge(pollIntervals: feeds.map { planner.interval(for: $0.0) })
-                onPublish?(output.urlPath, pages.map { PublishedDocument(urlPath: $0.urlPath, contentType: $0.contentType, data: $0.data, maxAge: maxAge) }, root)
-                guard file else { continue }
-                for page in pages where try AtomicFile.write(page.data, to: page.filePath) {
-                    written.append(page.filePath)
-                    logger.info("output written", metadata: ["path": "\(page.filePath)", "entries": "\(document.entries.count)"])
+                // Files first, so that a served copy's Last-Modified is its file's (stable across restarts);
+                // a file that cannot be written is still served from memory, then reported.
+                var modified: [String: Date] = [:]
+                var failure: (any Error)?
+                for page in pages where file {
+                    do {
+                        if try AtomicFile.write(page.data, to: page.filePath) {
+                            written.append(page.filePath)
+                            logger.info("output written", metadata: ["path": "\(page.filePath)", "entries": "\(document.entries.count)"])
+                        }
+                        modified[page.urlPath] = (try? FileManager.default.attributesOfItem(atPath: page.filePath))?[.modificationDate] as? Date
+                    } catch {
+                        failure = failure ?? error
+                    }
                 }
+                onPublish?(output.urlPath, pages.map {
+                    PublishedDocument(urlPath: $0.urlPath, contentType: $0.contentType, data: $0.data, maxAge: maxAge, modified: modified[$0.urlPath])
+                }, root)
+                if let failure { throw failure }
             } catch {
                 let message = "cannot write output \(output.path): \(error)"
                 errors.append(message)

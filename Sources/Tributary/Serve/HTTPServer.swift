@@ -56,7 +56,8 @@ public final class HTTPServer: @unchecked Sendable {
         var served: [String: ServedDocument] = [:]
         for document in documents {
             served[document.urlPath] = ServedDocument(contentType: document.contentType, body: document.data,
-                                                      maxAge: document.maxAge, now: now, previous: previous[document.urlPath])
+                                                      maxAge: document.maxAge, now: document.modified ?? now,
+                                                      previous: previous[document.urlPath])
         }
         site.withLock { snapshot in
             snapshot.replace(group: group, with: served)

@@ -70,11 +70,14 @@ public struct PublishedDocument: Sendable {
     public var contentType: String
     public var data: Data
     public var maxAge: Int
+    /// When these bytes were first written (the output file's time); nil for documents made in memory.
+    public var modified: Date?
 
-    public init(urlPath: String, contentType: String, data: Data, maxAge: Int) {
+    public init(urlPath: String, contentType: String, data: Data, maxAge: Int, modified: Date? = nil) {
         self.urlPath = urlPath
         self.contentType = contentType
         self.data = data
         self.maxAge = maxAge
+        self.modified = modified
     }
 }
