@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/ (AddressSanitizer + libFuzzer) and runs each for SECONDS,
 # seeded from ../shared/conformance/corpus and the project's own fixtures.
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]     targets: feed-parser html-sanitizer config opml
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]     targets: feed-parser html-sanitizer config opml serve-request zone-table
 # Crashes, hangs (over 10 s per input) and leaks stop a target; the input lands in Fuzz/artifacts/.
 # Prints, per target, the executions, coverage and exit status; exits non-zero if any target found something.
 set -uo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(feed-parser html-sanitizer config opml)
+[ ${#targets[@]} -gt 0 ] || targets=(feed-parser html-sanitizer config opml serve-request zone-table)
 (cd Fuzz && swift build -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld 2>&1 | grep -v "Cannot export" | tail -1)
 shared=../shared/conformance/corpus
 mkdir -p Fuzz/artifacts
@@ -45,6 +45,14 @@ PY
             printf '[poll]\ninterval = "15m"\nmax_body_size = "10MB"\n[[feed]]\nurl = "https://a.example/"\n' > "$dir/minimal.toml" ;;
         opml)
             cp Tests/TributaryTests/Fixtures/*.opml "$dir/" ;;
+        serve-request)  # method, path, If-None-Match, If-Modified-Since, Accept-Encoding, one a line
+            printf 'GET\n/merged.atom\n"x"\nMon, 01 Dec 2025 00:00:00 GMT\ngzip;q=0.5, br\n' > "$dir/get"
+            printf 'HEAD\n/\n*\n\n*;q=0\n' > "$dir/head"
+            printf 'BREW\n/../etc/passwd\n' > "$dir/brew" ;;
+        zone-table)
+            for z in UTC Asia/Karachi Europe/London America/St_Johns Asia/Kolkata; do
+                [ -f "/usr/share/zoneinfo/$z" ] && cp "/usr/share/zoneinfo/$z" "$dir/${z//\//-}"
+            done ;;
     esac
 }
 status=0

@@ -375,6 +375,15 @@ final class ServeClientTests: LoopbackTestCase {
         XCTAssertGreaterThanOrEqual(polls.count, 4, "polls completed during the attack")
         XCTAssertTrue(daemon.logText().contains("polled"), daemon.logText())
         slow.forEach { shutdown($0, Int32(SHUT_RDWR)) }
+        // The status pages are remade when asked for (at most every 10 s): the polls above show up.
+        func lastPoll() -> String? {
+            let text = (try? curl(["-s", "\(daemon.base)/status.json"]).output) ?? ""
+            let feeds = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]]
+            return feeds?.first?["last_poll"] as? String
+        }
+        let shown = lastPoll()
+        XCTAssertNotNil(shown)
+        XCTAssertTrue(eventually(timeout: 15) { Thread.sleep(forTimeInterval: 0.5); return lastPoll() != shown }, "status follows the polls when asked for")
         XCTAssertTrue(eventually(timeout: 5) { (try? curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(daemon.base)/merged.atom"]).output) == "200" })
         XCTAssertTrue(daemon.process.isRunning)
     }

@@ -8,6 +8,8 @@ let fuzzTargets: [String: FuzzTarget] = [
     "html-sanitizer": fuzzHTMLSanitizer,
     "config": fuzzConfig,
     "opml": fuzzOPML,
+    "serve-request": fuzzServeRequest,
+    "zone-table": fuzzZoneTable,
 ]
 
 nonisolated(unsafe) var selectedTarget: FuzzTarget?

@@ -49,3 +49,36 @@ func fuzzOPML(_ bytes: UnsafeBufferPointer<UInt8>) {
     _ = OPML.document(feeds: feeds, title: "fuzz")
     _ = FeedTableWriter.toml(feeds)
 }
+
+/// Any request line and headers: the server's rules answer 200 or 304 only for a published path and a
+/// method that reads, 404 or 405 otherwise, and a 304 never carries a body.
+func fuzzServeRequest(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let fields = String(decoding: bytes, as: UTF8.self).split(separator: "\n", maxSplits: 4, omittingEmptySubsequences: false).map(String.init)
+    func field(_ i: Int) -> String? { i < fields.count ? fields[i] : nil }
+    let request = ServeRequest(method: field(0) ?? "GET", path: field(1) ?? "/", ifNoneMatch: field(2),
+                               ifModifiedSince: field(3), acceptEncoding: field(4))
+    let response = ServeDecision.respond(to: request, site: fuzzSite)
+    let published = fuzzSite.document(at: request.path) != nil
+    switch response.status {
+    case 200, 304: precondition(published && (request.method == "GET" || request.method == "HEAD"), "served \(request.path)")
+    case 404: precondition(!published, "404 for a published path")
+    case 405: precondition(request.method != "GET" && request.method != "HEAD")
+    default: preconditionFailure("status \(response.status)")
+    }
+    if response.status == 304 { precondition(response.body.isEmpty) }
+}
+
+let fuzzSite: SiteSnapshot = {
+    var site = SiteSnapshot()
+    let body = Data(String(repeating: "<entry>fuzz</entry>", count: 50).utf8)
+    site.replace(group: "/merged.atom", with: ["/merged.atom": ServedDocument(contentType: "application/atom+xml; charset=utf-8", body: body,
+                                                                              maxAge: 60, now: Date(timeIntervalSince1970: 1_700_000_000))])
+    site.rootPath = "/merged.atom"
+    return site
+}()
+
+/// Any bytes as a TZif file: a zone or nil, never a crash; any zone answers for any instant.
+func fuzzZoneTable(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let zone = ZoneTable.parse(Array(bytes)) else { return }
+    for t in [-1e10, 0, 1.7e9, 4e9] { _ = zone.describe(Date(timeIntervalSince1970: t)) }
+}

@@ -111,10 +111,13 @@ public final class Daemon: @unchecked Sendable {
             pingHubs(written: report.outputsWritten)
             if !cancel.isCancelled { notifier.send("STATUS=" + status(report)) }
         }
-        if !due.isEmpty {
-            // The first cycle's results show at once; later ones at most every 30 s.
-            publishStatus(force: !statusShowsPolls)
+        // The first cycle's results show at once; later, the status pages are remade only when someone
+        // has asked for them, at most every 10 s: each reads every feed's items.
+        if !due.isEmpty && !statusShowsPolls {
+            publishStatus(force: true)
             statusShowsPolls = true
+        } else if server?.statusWanted == true {
+            publishStatus()
         }
         feedWatchdog()
     }
@@ -126,10 +129,10 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// `/status`, `/status.json` and `/sources.opml`: at most every 30 s, since each reads the whole
-    /// sources table; the status pages say when they were made.
+    /// `/status`, `/status.json` and `/sources.opml`: at most every 10 s unless forced; the status
+    /// pages say when they were made.
     private func publishStatus(force: Bool = false) {
-        guard let server, force || Date().timeIntervalSince(lastStatusPublished) >= 30 else { return }
+        guard let server, force || Date().timeIntervalSince(lastStatusPublished) >= 10 else { return }
         lastStatusPublished = Date()
         let config = aggregator.config
         let title = config.outputs.first?.title ?? OutputSettings.defaultTitle

@@ -14,6 +14,11 @@ public final class HTTPServer: @unchecked Sendable {
     private let site = Mutex(SiteSnapshot())
     private var daemons: [OpaquePointer] = []
     private let logger: Logger
+    /// Set when a client asks for a status page, cleared when the status group is published again.
+    private let statusRequested = Atomic<Bool>(false)
+
+    /// Whether a status page was asked for since the status pages were last published.
+    public var statusWanted: Bool { statusRequested.load(ordering: .relaxed) }
 
     /// Limits that keep one client from taking the server: connections in all and per address, a
     /// per-connection memory pool that bounds the request header (a larger one gets 431), and an idle
@@ -52,6 +57,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Replaces one group of documents (an output and its pages, the status pages); their validators
     /// carry over where the bytes did not change. Compression happens here, on the caller's thread.
     public func publish(group: String, documents: [PublishedDocument], root: String? = nil, now: Date = Date()) {
+        if group == "status" { statusRequested.store(false, ordering: .relaxed) }
         let previous = site.withLock { $0.groups[group] } ?? [:]
         var served: [String: ServedDocument] = [:]
         for document in documents {
@@ -77,6 +83,7 @@ public final class HTTPServer: @unchecked Sendable {
         let request = ServeRequest(method: method, path: url, ifNoneMatch: header("If-None-Match"),
                                    ifModifiedSince: header("If-Modified-Since"), acceptEncoding: header("Accept-Encoding"))
         let result = ServeDecision.respond(to: request, site: snapshot())
+        if url == "/status" || url == "/status.json" { statusRequested.store(true, ordering: .relaxed) }
         logger.debug("served", metadata: ["method": "\(method.prefix(16))", "path": "\(url.prefix(200))", "status": "\(result.status)"])
         let response = result.body.withUnsafeBytes { bytes in
             MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)

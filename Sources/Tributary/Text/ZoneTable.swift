@@ -48,10 +48,11 @@ public struct ZoneTable: Sendable {
             let charStart = at + type * 6
             table.types = (0..<type).map { i in
                 let offset = int32(at + i * 6) ?? 0
-                let index = Int(bytes[at + i * 6 + 5])
-                var end = charStart + index
+                // An abbreviation index past the characters gives an empty abbreviation, not a read past them.
+                let start = charStart + min(Int(bytes[at + i * 6 + 5]), chars)
+                var end = start
                 while end < charStart + chars && bytes[end] != 0 { end += 1 }
-                return (offset, String(decoding: bytes[min(charStart + index, end)..<end], as: UTF8.self))
+                return (offset, String(decoding: bytes[start..<end], as: UTF8.self))
             }
             guard table.transitionTypes.allSatisfy({ $0 < type }), table.transitions.count == time else { return nil }
             at = charStart + chars + leap * (width + 4) + isstd + isut
