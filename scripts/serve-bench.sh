@@ -5,7 +5,9 @@
 # cycle cold, the rest 304s); the load generators run on the other core. Prints:
 #   - conditional GETs answered 304 per second, and latency percentiles, at 50 connections (ab and wrk);
 #   - peak and current RSS of the daemon with serving off and on, the same feeds and database;
-#   - a reader polling every 5 minutes for a day (288 conditional GETs) while nothing changes.
+#   - a reader polling every 5 minutes for a day (288 conditional GETs) while nothing changes;
+#   - with SOAK=SECONDS, the daemon's memory every 30 s while wrk keeps 50 connections busy with a mix of
+#     conditional GETs, full gzip GETs, the river and the status page: it must stay flat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-1000}"
@@ -82,4 +84,26 @@ codes=$(for _ in $(seq 1 288); do
     sleep 0.05
 done | sort | uniq -c | tr '\n' ' ')
 echo "answers: $codes"
+
+if [ -n "${SOAK:-}" ]; then
+    echo "== soak: ${SOAK} s of mixed requests while polling; memory every 30 s"
+    cat > "$state/mix.lua" <<LUA
+local paths = {"/merged.atom", "/merged.atom", "/", "/status", "/status.json", "/sources.opml", "/missing"}
+local n = 0
+request = function()
+    n = n + 1
+    local headers = {["Accept-Encoding"] = "gzip"}
+    if n % 2 == 0 then headers["If-None-Match"] = '$etag' end
+    return wrk.format("GET", paths[(n % #paths) + 1], headers)
+end
+LUA
+    taskset -c 1 wrk -t1 -c50 -d"${SOAK}s" -s "$state/mix.lua" "http://127.0.0.1:$HTTP_PORT" > "$state/soak.txt" 2>&1 &
+    load=$!
+    for t in $(seq 30 30 "$SOAK"); do
+        sleep 30
+        printf 'soak t=%4ds ' "$t"; memory "$pid"
+    done
+    wait "$load" || true
+    grep -E "requests in|Requests/sec" "$state/soak.txt"
+fi
 stop

@@ -64,6 +64,7 @@ public enum RiverPage {
         article{padding:.8rem 0;border-bottom:1px solid var(--rule);overflow-wrap:anywhere}
         article h2{font-size:1.15rem;margin:0 0 .25rem;line-height:1.35}
         article[dir=rtl] h2,article[dir=rtl] .summary{font-size:1.22rem;line-height:1.9}
+        article[dir=rtl] .meta,article[dir=rtl] .also{text-align:right}
         a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
         .summary{margin:.35rem 0}
         .tags a{display:inline-block;border:1px solid var(--rule);border-radius:1rem;padding:0 .55rem;margin:.1rem .15rem 0 0}
