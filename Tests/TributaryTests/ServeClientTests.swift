@@ -209,6 +209,39 @@ final class ServeClientTests: LoopbackTestCase {
         XCTAssertEqual(try validators(second), before, "a reader's If-Modified-Since still matches after a restart")
     }
 
+    func testRiverFilesFollowTheTagsShown() throws {
+        let server = try startServer()
+        try outlets(server)
+        func write(tags: String) throws -> URL {
+            let config = try writeConfig(folder, feeds: [("Dawn", server.url("dawn.xml"), [])], extra: """
+                [[output]]
+                path = "state/river.html"
+                format = "html"
+                [[output]]
+                path = "state/river-tag-notes.html"
+                format = "html"
+                """)
+            // writeConfig's [output] table becomes the first of three; the feed's tags come from `tags`.
+            var text = try String(contentsOf: config, encoding: .utf8)
+            text = text.replacingOccurrences(of: "[output]\npath = \"state/merged.atom\"", with: "[[output]]\npath = \"state/merged.atom\"")
+            text = text.replacingOccurrences(of: "url = \"\(server.url("dawn.xml"))\"", with: "url = \"\(server.url("dawn.xml"))\"\ntags = \(tags)")
+            try Data(text.utf8).write(to: config)
+            return config
+        }
+        let state = folder.appendingPathComponent("state")
+        let first = try TributaryBinary.run(["poll", "--config", try write(tags: "[\"politics\"]").path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: state.appendingPathComponent("river-tag-politics.html").path))
+        let second = try TributaryBinary.run(["poll", "--config", try write(tags: "[\"weather\"]").path])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let third = try TributaryBinary.run(["poll", "--config", folder.appendingPathComponent("feeds.toml").path])
+        XCTAssertFalse(third.stdout.contains("river-tag-notes-tag-weather.html") || third.stderr.contains("river-tag-notes-tag-weather.html"),
+                       "one output's tag page is not removed and rewritten by another's clean-up")
+        let names = try FileManager.default.contentsOfDirectory(atPath: state.path).filter { $0.hasSuffix(".html") }.sorted()
+        XCTAssertEqual(names, ["river-tag-notes-tag-weather.html", "river-tag-notes.html", "river-tag-weather.html", "river.html"],
+                       "the vanished tag's page is removed; another output named like a tag page is kept")
+    }
+
     // MARK: WebSub
 
     func testHubGetsOnePingPerRewriteNoneWithoutChangeAndARetry() throws {

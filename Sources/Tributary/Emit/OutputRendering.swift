@@ -27,6 +27,18 @@ public enum OutputRendering {
         }
     }
 
+    /// Removes the tag pages of tags no longer shown beside an html output's file (only names of the
+    /// river's own pattern, `<name>-tag-….html`, are considered).
+    public static func removeStaleTagPages(of settings: OutputSettings, keeping keep: Set<String>) {
+        let folder = (settings.path as NSString).deletingLastPathComponent
+        let prefix = RiverPage.tagPagePrefix(settings.urlPath)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".html") {
+            let path = (folder as NSString).appendingPathComponent(name)
+            if !keep.contains(path) { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }
+
     /// The exact media types: RFC 4287's for Atom, JSON Feed 1.1's own, HTML as UTF-8.
     public static func contentType(_ format: OutputFormat) -> String {
         switch format {

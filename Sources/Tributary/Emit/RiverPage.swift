@@ -30,9 +30,15 @@ public enum RiverPage {
     }
 
     /// `river-tag-pakistan.html` beside `river.html`: flat names, so relative links hold at `/` too.
-    static func tagPageNames(_ tags: [String], mainPage urlPath: String) -> [String: String] {
+    /// `river-tag-` for `/river.html`, `tag-` for `/`.
+    static func tagPagePrefix(_ urlPath: String) -> String {
         var stem = String(urlPath.drop { $0 == "/" })
         if let dot = stem.lastIndex(of: ".") { stem = String(stem[..<dot]) }
+        return (stem.isEmpty ? "" : stem + "-") + "tag-"
+    }
+
+    static func tagPageNames(_ tags: [String], mainPage urlPath: String) -> [String: String] {
+        let prefix = tagPagePrefix(urlPath)
         var names: [String: String] = [:]
         var used: Set<String> = []
         for tag in tags {
@@ -48,7 +54,7 @@ public enum RiverPage {
             // Tags in other scripts, and two tags that fold to one slug, get a name from their hash.
             if slug.isEmpty || used.contains(slug) { slug += (slug.isEmpty ? "" : "-") + ContentFingerprint.sha256Hex(tag).prefix(8) }
             used.insert(slug)
-            names[tag] = (stem.isEmpty ? "" : stem + "-") + "tag-" + slug + ".html"
+            names[tag] = prefix + slug + ".html"
         }
         return names
     }

@@ -214,6 +214,8 @@ public final class Aggregator {
             outputs.append((river, false))
         }
         let root = outputs.first { $0.settings.format == .html }?.settings.urlPath
+        var rivers: [OutputSettings] = []
+        var pageFiles = Set(config.outputs.map(\.path))
         for (output, file) in outputs {
             do {
                 let feeds = configured.filter { output.tags.isEmpty || !Set($0.0.tags).isDisjoint(with: output.tags) }
@@ -236,6 +238,8 @@ public final class Aggregator {
                         failure = failure ?? error
                     }
                 }
+                if file && output.format == .html && failure == nil { rivers.append(output) }
+                if file { pageFiles.formUnion(pages.map(\.filePath)) }
                 onPublish?(output.urlPath, pages.map {
                     PublishedDocument(urlPath: $0.urlPath, contentType: $0.contentType, data: $0.data, maxAge: maxAge, modified: modified[$0.urlPath])
                 }, root)
@@ -246,6 +250,8 @@ public final class Aggregator {
                 logger.error("output not written", metadata: ["path": "\(output.path)", "error": "\(error)"])
             }
         }
+        // Tag pages of tags no longer shown; never a file another output wrote this round, whatever its name.
+        for river in rivers { OutputRendering.removeStaleTagPages(of: river, keeping: pageFiles) }
         outputsStale = !errors.isEmpty
         do {
             if try pruneIfDue(now: now, keeping: shown) { outputsStale = true }
