@@ -16,15 +16,7 @@ swift build -c release --product tributary >/dev/null
 swift build -c release --product tributary-bench >/dev/null
 BIN="$PWD/.build/release/tributary"
 
-work="${BENCH_DIR:-/tmp/tributary-bench}"
-mkdir -p "$work"
-rm -rf "$work/bench" && cp -r ../shared/bench "$work/bench" && chmod -R u+w "$work/bench"
-corpus="$work/corpus-n$N"
-# An advanced corpus no longer matches its manifest's expected counts: start from a fresh one.
-[ -f "$corpus/advance_state.json" ] && rm -rf "$corpus"
-if [ ! -f "$corpus/manifest.json" ]; then
-    python3 "$work/bench/gen_feeds.py" gen --out "$corpus" --n "$N" --k 50 --seed 42 >/dev/null
-fi
+. scripts/bench-corpus.sh
 
 echo "== parse (one core, from memory)"
 .build/release/tributary-bench parse "$corpus/feeds" 5
@@ -33,18 +25,15 @@ echo "== emit (rewrite a 500-entry output from a database of 1,000,000 items)"
 [ -f "$work/emit.sqlite" ] || echo "(first run: loading 1,000,000 synthetic items, about a minute)"
 .build/release/tributary-bench emit "$work/emit.sqlite" 1000000
 
-"$work/bench/server.sh" stop "$PORT" >/dev/null 2>&1 || true
-"$work/bench/server.sh" start "$corpus/feeds" "$PORT" >/dev/null
-trap '"$work/bench/server.sh" stop "$PORT" >/dev/null 2>&1 || true' EXIT
+start_corpus_server
+trap stop_corpus_server EXIT
 
 state="$work/state-n$N"
 rm -rf "$state" && mkdir -p "$state"
 {
     printf '[storage]\ndatabase = "db.sqlite"\n[output]\npath = "merged.atom"\ntitle = "bench"\nmax_entries = 500\n'
     printf '[poll]\nconcurrency = 8\nper_host = 8\ntimeout = "60s"\n[log]\nlevel = "warning"\n'
-    while read -r name; do
-        printf '[[feed]]\nname = "%s"\nurl = "http://127.0.0.1:%s/%s"\n' "$name" "$PORT" "$name"
-    done < "$corpus/names.txt"
+    corpus_feed_tables
 } > "$state/feeds.toml"
 
 cycle() {

@@ -19,18 +19,12 @@ command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
 swift build -c release --product tributary >/dev/null
 BIN="$PWD/.build/release/tributary"
 
-work="${BENCH_DIR:-/tmp/tributary-bench}"
-mkdir -p "$work"
-rm -rf "$work/bench" && cp -r ../shared/bench "$work/bench" && chmod -R u+w "$work/bench"
-corpus="$work/corpus-n$N"
-[ -f "$corpus/advance_state.json" ] && rm -rf "$corpus"
-[ -f "$corpus/manifest.json" ] || python3 "$work/bench/gen_feeds.py" gen --out "$corpus" --n "$N" --k 50 --seed 42 >/dev/null
-"$work/bench/server.sh" stop "$PORT" >/dev/null 2>&1 || true
-"$work/bench/server.sh" start "$corpus/feeds" "$PORT" >/dev/null
+. scripts/bench-corpus.sh
+start_corpus_server
 pid=""
 cleanup() {
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-    "$work/bench/server.sh" stop "$PORT" >/dev/null 2>&1 || true
+    stop_corpus_server
 }
 trap cleanup EXIT
 
@@ -40,9 +34,7 @@ config() {  # $1: with or without [serve]
     printf '[storage]\ndatabase = "db.sqlite"\n[output]\npath = "merged.atom"\ntitle = "bench"\nmax_entries = 500\n'
     printf '[poll]\ninterval = "5s"\nmin_interval = "1s"\nconcurrency = 8\nper_host = 8\ntimeout = "60s"\n[log]\nlevel = "info"\n'
     [ "$1" = serve ] && printf '[serve]\nlisten = "127.0.0.1:%s"\n' "$HTTP_PORT"
-    while read -r name; do
-        printf '[[feed]]\nname = "%s"\nurl = "http://127.0.0.1:%s/%s"\n' "$name" "$PORT" "$name"
-    done < "$corpus/names.txt"
+    corpus_feed_tables
 }
 config plain > "$state/plain.toml"
 config serve > "$state/serve.toml"

@@ -140,13 +140,13 @@ public final class Daemon: @unchecked Sendable {
         var documents = [PublishedDocument(urlPath: "/sources.opml", contentType: "text/x-opml; charset=utf-8", data: opml, maxAge: 300)]
         do {
             let report = try StatusReport(config: config, store: aggregator.store)
-            documents.append(PublishedDocument(urlPath: "/status", contentType: "text/html; charset=utf-8",
+            documents.append(PublishedDocument(urlPath: "/status", contentType: OutputRendering.contentType(.html),
                                                data: report.html(title: title, timeZone: config.serve?.timeZone ?? "UTC"), maxAge: 30))
             documents.append(PublishedDocument(urlPath: "/status.json", contentType: "application/json", data: report.json(pretty: false), maxAge: 30))
         } catch {
             logger.error("cannot read status for serving", metadata: ["error": "\(error)"])
         }
-        server.publish(group: "status", documents: documents)
+        server.publish(group: HTTPServer.statusGroup, documents: documents)
     }
 
     private func status(_ report: CycleReport) -> String {

@@ -78,13 +78,18 @@ public enum RiverPage {
         @media (min-width:60rem){body{font-size:1.1rem}}
         """
 
+    /// Everything up to `<body>`: UTF-8, a phone-width viewport, the shared style plus `extraStyle`.
+    static func head(title: String, language: String, extraStyle: String = "") -> String {
+        var h = "<!DOCTYPE html>\n<html lang=\"\(language)\">\n<head>\n<meta charset=\"utf-8\">\n"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        h += "<meta name=\"generator\" content=\"Tributary \(Product.version)\">\n"
+        return h + "<title>\(XMLText.escape(title))</title>\n<style>\n\(style)\n\(extraStyle)</style>\n</head>\n<body>\n"
+    }
+
     static func page(title: String, heading: String?, home: String? = nil, entries: [OutputEntry], tagPages: [String: String],
                      zone: ZoneTable, now: Date) -> Data {
         let pageTitle = heading.map { "\(title): \($0)" } ?? title
-        var h = "<!DOCTYPE html>\n<html lang=\"und\">\n<head>\n<meta charset=\"utf-8\">\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<meta name=\"generator\" content=\"Tributary \(Product.version)\">\n"
-        h += "<title>\(XMLText.escape(pageTitle))</title>\n<style>\n\(style)\n</style>\n</head>\n<body>\n<header>\n"
+        var h = head(title: pageTitle, language: "und") + "<header>\n"
         h += "<h1>\(XMLText.escape(pageTitle))</h1>\n"
         h += "<p>\(entries.count) \(entries.count == 1 ? "story" : "stories")"
         if let newest = entries.map(\.entry.updated).max() {

@@ -83,14 +83,12 @@ public struct StatusReport: Sendable {
             guard let d else { return "-" }
             return "<time datetime=\"\(FeedDate.format(d))\">\(XMLText.escape(zone.describe(d)))</time>"
         }
-        var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<title>Status: \(XMLText.escape(title))</title>\n<style>\n\(RiverPage.style)\n"
-        h += "body{max-width:72rem}table{border-collapse:collapse;width:100%;font-size:.9rem}"
-        h += "th,td{text-align:start;padding:.35rem .5rem;border-bottom:1px solid var(--rule);vertical-align:top}"
-        h += ".ok{color:#188038}.failing{color:#c5221f}.stopped,.never{color:var(--muted)}svg{display:block}"
-        h += "@media (max-width:40rem){td:nth-child(4),th:nth-child(4),td:nth-child(5),th:nth-child(5){display:none}}\n"
-        h += "</style>\n</head>\n<body>\n<header>\n<h1>Status: \(XMLText.escape(title))</h1>\n"
+        var h = RiverPage.head(title: "Status: \(title)", language: "en", extraStyle:
+            "body{max-width:72rem}table{border-collapse:collapse;width:100%;font-size:.9rem}"
+            + "th,td{text-align:start;padding:.35rem .5rem;border-bottom:1px solid var(--rule);vertical-align:top}"
+            + ".ok{color:#188038}.failing{color:#c5221f}.stopped,.never{color:var(--muted)}svg{display:block}"
+            + "@media (max-width:40rem){td:nth-child(4),th:nth-child(4),td:nth-child(5),th:nth-child(5){display:none}}\n")
+        h += "<header>\n<h1>Status: \(XMLText.escape(title))</h1>\n"
         let failing = feeds.filter { $0.health == "failing" }.count
         h += "<p>\(feeds.count) feeds, \(failing) failing, as of \(when(generated)) · <a href=\"status.json\">JSON</a></p>\n</header>\n"
         h += "<table>\n<thead><tr><th>Feed</th><th>Health</th><th>Last poll</th><th>Last result</th><th>Next poll</th>"

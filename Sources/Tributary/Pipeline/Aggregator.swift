@@ -201,6 +201,7 @@ public final class Aggregator {
     /// never stops the others. Every output rendered is also handed to `onPublish`, written or not.
     public func writeOutputs(now: Date = Date()) -> (written: [String], errors: [String]) {
         let configured = config.feeds.compactMap { feed in records[feed.url].map { (feed, $0) } }
+        let byID = Dictionary(configured.map { ($0.1.id, $0) }, uniquingKeysWith: { a, _ in a })
         var written: [String] = []
         var errors: [String] = []
         var shown: Set<Int64> = []
@@ -219,7 +220,7 @@ public final class Aggregator {
         for (output, file) in outputs {
             do {
                 let feeds = configured.filter { output.tags.isEmpty || !Set($0.0.tags).isDisjoint(with: output.tags) }
-                let document = try outputDocument(output, feeds: feeds, byID: configured, now: now)
+                let document = try outputDocument(output, feeds: feeds, byID: byID, now: now)
                 if file { shown.formUnion(document.entries.map(\.entry.itemID)) }
                 let pages = OutputRendering.pages(document, now: now)
                 let maxAge = ServeDecision.maxAge(pollIntervals: feeds.map { planner.interval(for: $0.0) })
@@ -263,8 +264,7 @@ public final class Aggregator {
 
     /// The newest entries of `feeds` for one output, each with its first publisher and the other outlets.
     private func outputDocument(_ output: OutputSettings, feeds: [(FeedSettings, FeedRecord)],
-                                byID configured: [(FeedSettings, FeedRecord)], now: Date) throws(StoreError) -> OutputDocument {
-        let byID = Dictionary(configured.map { ($0.1.id, $0) }, uniquingKeysWith: { a, _ in a })
+                                byID: [Int64: (FeedSettings, FeedRecord)], now: Date) throws(StoreError) -> OutputDocument {
         let stored = try store.entries(feedIDs: feeds.map(\.1.id), limit: output.maxEntries,
                                        notBefore: output.maxAge.map { now.addingTimeInterval(-$0) })
         let entries = stored.compactMap { entry -> OutputEntry? in

@@ -17,6 +17,9 @@ public final class HTTPServer: @unchecked Sendable {
     /// Set when a client asks for a status page, cleared when the status group is published again.
     private let statusRequested = Atomic<Bool>(false)
 
+    /// The group the status pages are published under; publishing it answers the request flag.
+    public static let statusGroup = "status"
+
     /// Whether a status page was asked for since the status pages were last published.
     public var statusWanted: Bool { statusRequested.load(ordering: .relaxed) }
 
@@ -57,7 +60,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Replaces one group of documents (an output and its pages, the status pages); their validators
     /// carry over where the bytes did not change. Compression happens here, on the caller's thread.
     public func publish(group: String, documents: [PublishedDocument], root: String? = nil, now: Date = Date()) {
-        if group == "status" { statusRequested.store(false, ordering: .relaxed) }
+        if group == Self.statusGroup { statusRequested.store(false, ordering: .relaxed) }
         let previous = site.withLock { $0.groups[group] } ?? [:]
         var served: [String: ServedDocument] = [:]
         for document in documents {

@@ -27,6 +27,13 @@ public enum ListenSocket {
         }
     }
 
+    /// bind(2) with an IPv4 or IPv6 socket address.
+    private static func bind<Address>(_ fd: Int32, to address: Address) -> Int32 {
+        withUnsafePointer(to: address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<Address>.size)) }
+        }
+    }
+
     /// A listening TCP socket on `address`; IPv6 sockets take IPv6 only, so `[::]` and `0.0.0.0` can
     /// both be listed.
     public static func open(_ address: ListenAddress) throws(ListenFailure) -> Int32 {
@@ -35,28 +42,22 @@ public enum ListenSocket {
         guard fd >= 0 else { throw ListenFailure(description: "cannot open a socket for \(address): \(String(cString: strerror(errno)))") }
         var on: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        let bound: Int32
+        let bound: Int32?
         if address.isIPv6 {
             _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &on, socklen_t(MemoryLayout<Int32>.size))
             var sa = sockaddr_in6()
             sa.sin6_family = sa_family_t(AF_INET6)
             sa.sin6_port = in_port_t(UInt16(address.port).bigEndian)
-            guard inet_pton(AF_INET6, address.host, &sa.sin6_addr) == 1 else {
-                close(fd)
-                throw ListenFailure(description: "\(address) is not an IPv6 address")
-            }
-            bound = withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            bound = inet_pton(AF_INET6, address.host, &sa.sin6_addr) == 1 ? bind(fd, to: sa) : nil
         } else {
             var sa = sockaddr_in()
             sa.sin_family = sa_family_t(AF_INET)
             sa.sin_port = in_port_t(UInt16(address.port).bigEndian)
-            guard inet_pton(AF_INET, address.host, &sa.sin_addr) == 1 else {
-                close(fd)
-                throw ListenFailure(description: "\(address) is not an IPv4 address")
-            }
-            bound = withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            bound = inet_pton(AF_INET, address.host, &sa.sin_addr) == 1 ? bind(fd, to: sa) : nil
+        }
+        guard let bound else {
+            close(fd)
+            throw ListenFailure(description: "\(address) is not an IPv\(address.isIPv6 ? 6 : 4) address")
         }
         guard bound == 0, listen(fd, 256) == 0 else {
             let reason = String(cString: strerror(errno))
