@@ -9,6 +9,7 @@
 #include <libxml/entities.h>
 #include <libxml/uri.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xpath.h>
 
 /* xmlFree is a global function pointer, which Swift cannot call directly. */
 static inline void tributary_xml_free(void *p) { xmlFree(p); }

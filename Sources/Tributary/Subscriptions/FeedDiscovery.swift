@@ -16,7 +16,8 @@ public enum FeedDiscovery {
 
     /// The advertised feeds, resolved against `pageURL` (or the page's `<base href>`), in page order.
     public static func feeds(inHTML html: String, pageURL: String) -> [DiscoveredFeed] {
-        guard let root = HTMLDocumentReader.parse(html) else { return [] }
+        var source = html
+        guard let root = source.withUTF8({ HTMLDocumentReader.parse(UnsafeRawBufferPointer($0), encoding: "UTF-8") }) else { return [] }
         var base = pageURL
         var found: [DiscoveredFeed] = []
         var pageTitle: String?

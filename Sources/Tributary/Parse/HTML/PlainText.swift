@@ -1,5 +1,12 @@
 import Foundation
 
+/// Receives an HTML fragment as a stream of events; attribute values arrive decoded.
+protocol MarkupEventSink: AnyObject {
+    func startElement(_ name: String, attributes: [(name: String, value: String)])
+    func endElement(_ name: String)
+    func characters(_ bytes: UnsafeRawBufferPointer)
+}
+
 private final class TextSink: MarkupEventSink {
     var out: [UInt8] = []
     private var open: [Bool] = [] // whether each open element hides its text

@@ -1,10 +1,9 @@
 import Foundation
 import CLibXML2
 
-// All libxml2 pointer handling lives in this file: it turns feed documents (from the push parser's SAX2
-// events, or from libxml2's recovering tree for broken ones) and HTML pages into `MarkupElement` trees,
-// streams HTML fragments (item bodies `WellNestedFragment` does not take) as events without any tree,
-// resolves URIs and looks up HTML entities. Everything else works on Swift values.
+// All libxml2 pointer handling lives here: feed documents (push parser's SAX2 events, or the recovering tree for
+// broken ones) and HTML pages (with XPath rules) become `MarkupElement` trees; HTML fragments stream as events;
+// URIs resolve; HTML entities are looked up. Everything else works on Swift values.
 
 private let xmlNamespaceURI = "http://www.w3.org/XML/1998/namespace"
 
@@ -41,8 +40,7 @@ enum XMLDocumentReader {
         return parseTree(bytes, encoding: encoding, base: base, repairMojibake: repairMojibake)
     }
 
-    /// The tree from the push parser's SAX2 events; `.none` when the document is not well-formed or
-    /// declares entities.
+    /// The tree from the push parser's SAX2 events; `.none` when the document is not well-formed or declares entities.
     static func parseStreaming(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool) -> MarkupElement?? {
         guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return .some(nil) }
         // The push parser hands a CDATA section over whole; the pull parser copies it a character at a
@@ -51,8 +49,7 @@ enum XMLDocumentReader {
         let head = min(4, bytes.count)
         guard let ctxt = xmlCreatePushParserCtxt(&handler, nil, start.assumingMemoryBound(to: CChar.self), Int32(head), nil) else { return .some(nil) }
         defer { xmlFreeParserCtxt(ctxt) }
-        // The builder is reached through a pointer: a class would pay for dynamic exclusivity checks on
-        // every callback.
+        // The builder is reached through a pointer: a class would pay for dynamic exclusivity checks on every callback.
         let builder = UnsafeMutablePointer<TreeBuilder>.allocate(capacity: 1)
         builder.initialize(to: TreeBuilder(context: ctxt, base: base, repair: repairMojibake))
         defer { builder.deinitialize(count: 1); builder.deallocate() }
@@ -66,8 +63,7 @@ enum XMLDocumentReader {
         return .some(builder.pointee.finish())
     }
 
-    /// Parses through libxml2's recovering pull parser and its own tree: for broken documents and
-    /// documents that declare entities.
+    /// Parses through libxml2's recovering pull parser and its own tree: for broken documents and documents that declare entities.
     static func parseTree(_ bytes: UnsafeRawBufferPointer, encoding: String?, base: String?, repairMojibake: Bool = false) -> MarkupElement? {
         guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return nil }
         let options = options(encoding: encoding)
@@ -243,7 +239,6 @@ private struct TreeBuilder: ~Copyable {
         var elementBase = parentBase
         if let attributes, count > 0 {
             list.reserveCapacity(count)
-            var value: [UInt8] = []
             for k in 0..<count {
                 let a = attributes + 5 * k
                 let aName = name(a[0]) ?? ""
@@ -251,23 +246,7 @@ private struct TreeBuilder: ~Copyable {
                 var v = ""
                 if let from = a[3], let to = a[4] {
                     let raw = UnsafeBufferPointer(start: from, count: to - from)
-                    if !raw.contains(0x26) {
-                        v = String(decoding: raw, as: UTF8.self)
-                    } else {
-                        // With entities left unsubstituted, libxml2 hands `&` in values over as `&#38;`.
-                        value.removeAll(keepingCapacity: true)
-                        var p = from
-                        while p < to {
-                            if p.pointee == 0x26, to - p >= 5, p[1] == 0x23, p[2] == 0x33, p[3] == 0x38, p[4] == 0x3B {
-                                value.append(0x26)
-                                p += 5
-                            } else {
-                                value.append(p.pointee)
-                                p += 1
-                            }
-                        }
-                        v = String(decoding: value, as: UTF8.self)
-                    }
+                    v = XMLDocumentReader.attributeValue(raw)
                 }
                 if aNamespace == xmlNamespaceURI && aName == "base" {
                     elementBase = URIResolver.resolve(v.trimmed, against: parentBase)
@@ -292,11 +271,7 @@ private struct TreeBuilder: ~Copyable {
         stack.removeLast()
     }
 
-    mutating func end() {
-        flush()
-        close()
-    }
-
+    mutating func end() { flush(); close() }
     mutating func finish() -> MarkupElement? {
         // A truncated document leaves elements open: what they hold so far counts, as in libxml2's tree.
         flush()
@@ -308,10 +283,7 @@ private struct TreeBuilder: ~Copyable {
     static func makeHandler() -> xmlSAXHandler {
         var h = xmlSAXHandler()
         xmlSAXVersion(&h, 2)
-        h.startElement = nil
-        h.endElement = nil
-        h.comment = nil
-        h.processingInstruction = nil
+        (h.startElement, h.endElement, h.comment, h.processingInstruction) = (nil, nil, nil, nil)
         h.startElementNs = { ctx, localname, prefix, uri, _, _, count, _, attributes in
             TreeBuilder.of(ctx)?.pointee.start(localname: localname, prefix: prefix, uri: uri, count: Int(count), attributes: attributes)
         }
@@ -340,13 +312,6 @@ private struct TreeBuilder: ~Copyable {
         h.reference = nil
         return h
     }
-}
-
-/// Receives an HTML fragment as a stream of events; attribute values arrive decoded.
-protocol MarkupEventSink: AnyObject {
-    func startElement(_ name: String, attributes: [(name: String, value: String)])
-    func endElement(_ name: String)
-    func characters(_ bytes: UnsafeRawBufferPointer)
 }
 
 /// Holds the sink behind the parser context's `_private`; a concrete class, so that getting it back in
@@ -396,7 +361,6 @@ enum HTMLFragmentStream {
         return h
     }
 
-
     /// Feeds `html`, wrapped in one `<div>` so libxml2 does not invent a `<p>` for leading text;
     /// the wrapper's own events reach the sink too. Returns false if no parser could be made.
     @discardableResult
@@ -432,22 +396,60 @@ enum HTMLFragmentStream {
     }
 }
 
-/// Parses whole HTML pages (feed discovery).
+/// Parses whole HTML pages (feed discovery, article extraction) in `encoding`, a name iconv knows (the
+/// caller decides it; libxml2's own guess from `<meta>` is not used). `remove`: XPath expressions whose
+/// elements are dropped first; `select`: one whose elements, wrapped in a `<div>`, become the page.
 enum HTMLDocumentReader {
-    static func parse(_ html: String) -> MarkupElement? {
+    static func parse(_ bytes: UnsafeRawBufferPointer, encoding: String, remove: [String] = [], select: String? = nil) -> MarkupElement? {
+        guard let start = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return nil }
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
-        var source = html
-        let doc: htmlDocPtr? = source.withUTF8 { buffer in
-            guard let base = buffer.baseAddress, buffer.count > 0, buffer.count < Int(Int32.max) else { return nil }
-            return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                htmlReadMemory($0, Int32(buffer.count), nil, "UTF-8", options)
-            }
-        }
-        guard let doc else { return nil }
+        let handler = xmlFindCharEncodingHandler(encoding), name = handler == nil ? "UTF-8" : encoding
+        if let handler { xmlCharEncCloseFunc(handler) }
+        guard let doc = htmlReadMemory(start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, name, options) else { return nil }
         defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else { return nil }
-        return XMLDocumentReader.convert(root, parentBase: nil, html: true)
+        for expression in remove {
+            // Unlinked first, freed after: an element inside another one found is then its own tree.
+            let found = XPathQuery.elements(expression, in: doc)
+            for node in found { xmlUnlinkNode(node) }
+            for node in found { xmlFreeNode(node) }
+        }
+        guard let select else { return xmlDocGetRootElement(doc).map { XMLDocumentReader.convert($0, parentBase: nil, html: true) } }
+        let found = XPathQuery.elements(select, in: doc)
+        let chosen = Set(found)
+        // An element inside another one found is already there.
+        let outermost = found.filter { node in
+            var parent = node.pointee.parent
+            while let p = parent { if chosen.contains(p) { return false }; parent = p.pointee.parent }
+            return true
+        }
+        guard !outermost.isEmpty else { return nil }
+        let root = MarkupElement(name: "div", namespace: nil, prefix: nil, attributes: [], base: nil)
+        root.children = outermost.map { .element(XMLDocumentReader.convert($0, parentBase: nil, html: true)) }
+        return root
+    }
+}
+
+/// XPath 1.0 through libxml2, for per-site extraction rules; errors are answers, never printed.
+enum XPathQuery {
+    static func compiles(_ expression: String) -> Bool {
+        guard let context = xmlXPathNewContext(nil) else { return false }
+        defer { xmlXPathFreeContext(context) }
+        context.pointee.error = { _, _ in }
+        guard let compiled = expression.withCString({ xmlXPathCtxtCompile(context, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }) else { return false }
+        xmlXPathFreeCompExpr(compiled)
+        return true
+    }
+
+    /// The elements `expression` selects, in document order.
+    fileprivate static func elements(_ expression: String, in doc: htmlDocPtr) -> [xmlNodePtr] {
+        guard let context = xmlXPathNewContext(doc) else { return [] }
+        defer { xmlXPathFreeContext(context) }
+        context.pointee.error = { _, _ in }
+        guard let result = expression.withCString({ xmlXPathEvalExpression(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self), context) }) else { return [] }
+        defer { xmlXPathFreeObject(result) }
+        guard let set = result.pointee.nodesetval, let table = set.pointee.nodeTab else { return [] }
+        return (0..<Int(set.pointee.nodeNr)).compactMap { table[$0] }.filter { $0.pointee.type == XML_ELEMENT_NODE }
     }
 }
 
@@ -496,4 +498,3 @@ enum URIResolver {
         return string(built) ?? reference
     }
 }
-

@@ -80,3 +80,24 @@ extension XMLDocumentReader {
         return String(head[start..<i].map { Character(Unicode.Scalar($0)) }) // Latin-1, like the bytes of a declaration
     }
 }
+
+extension XMLDocumentReader {
+    /// An attribute value from the push parser: with entities left unsubstituted, libxml2 hands `&` in
+    /// values over as `&#38;`.
+    static func attributeValue(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        guard raw.contains(0x26) else { return String(decoding: raw, as: UTF8.self) }
+        var value: [UInt8] = []
+        value.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            if raw[i] == 0x26, raw.count - i >= 5, raw[i + 1] == 0x23, raw[i + 2] == 0x33, raw[i + 3] == 0x38, raw[i + 4] == 0x3B {
+                value.append(0x26)
+                i += 5
+            } else {
+                value.append(raw[i])
+                i += 1
+            }
+        }
+        return String(decoding: value, as: UTF8.self)
+    }
+}

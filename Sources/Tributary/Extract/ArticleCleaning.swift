@@ -1,0 +1,91 @@
+import Foundation
+
+/// Removes from the chosen article what is inside it but not of it: the headline, bylines, link lists,
+/// image strips, furniture lines, empty paragraphs. Top-down: a part removed is not looked into.
+struct ArticleCleaning {
+    let title: String?
+    let scores: CandidateScores
+
+    /// Parts removed only when their own measures say so (Readability's "conditional" cleaning).
+    static let conditional: Set<String> = ["form", "fieldset", "table", "ul", "ol", "div", "section", "figure", "dl", "header"]
+    static let bylineWords = [
+        "byline", "author", "dateline", "timestamp", "publish-date", "published-date", "posted-on", "entry-meta",
+        "post-meta", "article-meta", "article__meta", "meta-info", "story-meta", "date",
+    ]
+
+    func clean(_ content: MarkupElement) {
+        scores.forget()
+        cleanChildren(of: content, inList: false)
+    }
+
+    private func cleanChildren(of element: MarkupElement, inList: Bool) {
+        element.children.removeAll { node in
+            guard case .element(let child) = node else { return false }
+            return shouldRemove(child, inList: inList)
+        }
+        let list = inList || element.name == "ul" || element.name == "ol"
+        for child in element.elements { cleanChildren(of: child, inList: list) }
+    }
+
+    private func shouldRemove(_ e: MarkupElement, inList: Bool) -> Bool {
+        let stats = scores.stats(e)
+        let words = BoilerplateHints.attributeText(e)
+        if stats.length < 200, BoilerplateHints.matches(words, any: Self.bylineWords), e.name != "body", e.name != "article" { return true }
+        if stats.length < 80, e.name != "img", e.name != "br", BoilerplateHints.isFurnitureLine(PlainText.collapse(e.text)) { return true }
+        switch e.name {
+        case "h1": return true
+        case "h2", "h3", "h4", "h5", "h6":
+            return BoilerplateHints.weight(e) < 0 || stats.linkDensity > 0.33 || duplicatesTitle(e)
+        case "p":
+            return stats.length == 0 && !contains(e, anyOf: ["img", "picture", "video", "iframe"])
+        default:
+            return Self.conditional.contains(e.name) && removedByMeasure(e, stats: stats, inList: inList)
+        }
+    }
+
+    private func removedByMeasure(_ e: MarkupElement, stats: TextStats, inList: Bool) -> Bool {
+        let weight = BoilerplateHints.weight(e)
+        if weight + (scores.score(of: e) ?? 0) < 0 { return true }
+        if e.name == "table", isDataTable(e) { return false }
+        guard stats.commas < 10 else { return false }
+        let isList = e.name == "ul" || e.name == "ol"
+        var counts: [String: Int] = [:]
+        count(e, into: &counts)
+        let p = Double(counts["p", default: 0]), img = Double(counts["img", default: 0])
+        let li = Double(counts["li", default: 0]) - 100, input = Double(counts["input", default: 0])
+        let figure = e.name == "figure" || contains(e, anyOf: ["figure"])
+        if img > 1 && p / img < 0.5 && !figure { return true }
+        if !isList && !inList && li > p { return true }
+        if input > (p / 3).rounded(.down) { return true }
+        if !isList && !figure && stats.length < 25 && (img == 0 || img > 2) { return true }
+        if !isList && weight < 25 && stats.linkDensity > 0.2 { return true }
+        if weight >= 25 && stats.linkDensity > 0.5 { return true }
+        if isList && stats.linkDensity > 0.5 { return true }
+        return false
+    }
+
+    private func isDataTable(_ table: MarkupElement) -> Bool {
+        var counts: [String: Int] = [:]
+        count(table, into: &counts)
+        return counts["th", default: 0] > 0 || counts["tr", default: 0] >= 3 && counts["table", default: 0] == 0
+    }
+
+    private func count(_ e: MarkupElement, into counts: inout [String: Int]) {
+        for child in e.elements {
+            counts[child.name, default: 0] += 1
+            count(child, into: &counts)
+        }
+    }
+
+    private func contains(_ e: MarkupElement, anyOf names: Set<String>) -> Bool {
+        e.elements.contains { names.contains($0.name) || contains($0, anyOf: names) }
+    }
+
+    /// A heading that repeats the page title (which usually ends in " - Site Name").
+    private func duplicatesTitle(_ heading: MarkupElement) -> Bool {
+        guard let title else { return false }
+        let h = PlainText.collapse(heading.text).lowercased(), t = PlainText.collapse(title).lowercased()
+        guard h.count >= 15 else { return false }
+        return t.contains(h) || h.contains(t)
+    }
+}

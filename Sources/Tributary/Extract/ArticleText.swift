@@ -1,0 +1,76 @@
+import Foundation
+
+/// An extracted article as text (paragraphs apart by a blank line) or as sanitized HTML.
+extension ExtractedArticle {
+    public var plainText: String {
+        var paragraphs: [String] = []
+        var line = ""
+        func flush() {
+            let text = PlainText.collapse(line)
+            if !text.isEmpty { paragraphs.append(text) }
+            line = ""
+        }
+        func walk(_ element: MarkupElement) {
+            for child in element.children {
+                switch child {
+                case .text(let s): line += s
+                case .utf8(let b): line += String(decoding: b, as: UTF8.self)
+                case .element(let e):
+                    if e.name == "br" { line += "\n"; continue }
+                    let block = BoilerplateHints.blocks.contains(e.name)
+                    if block { flush() }
+                    walk(e)
+                    if block { flush() } else if e.name == "img" { continue }
+                }
+            }
+        }
+        walk(content)
+        flush()
+        return paragraphs.joined(separator: "\n\n")
+    }
+
+    /// The article's markup through the feed sanitizer: article structure kept, links and images
+    /// absolute, nothing active. Lazy-loaded images get their real address.
+    public var html: String {
+        var out = ""
+        func walk(_ element: MarkupElement) {
+            for child in element.children {
+                switch child {
+                case .text(let s): out += HTMLSanitizer.escapeText(s)
+                case .utf8(let b): out += HTMLSanitizer.escapeText(String(decoding: b, as: UTF8.self))
+                case .element(let e):
+                    out += "<" + e.name
+                    var attributes = e.attributes.map { ($0.name, $0.value) }
+                    if e.name == "img", let lazy = e.attribute("data-src") ?? e.attribute("data-lazy-src") ?? e.attribute("data-original"),
+                       (e.attribute("src") ?? "").isEmpty || e.attribute("src")?.hasPrefix("data:") == true {
+                        attributes.removeAll { $0.0 == "src" }
+                        attributes.append(("src", lazy))
+                    }
+                    for (name, value) in attributes where HTMLSanitizer.allowedAttributes.contains(name) {
+                        out += " \(name)=\"\(HTMLSanitizer.escapeAttribute(value))\""
+                    }
+                    out += ">"
+                    if HTMLSanitizer.voidElements.contains(e.name) || e.name == "source" { continue }
+                    walk(e)
+                    out += "</\(e.name)>"
+                }
+            }
+        }
+        walk(content)
+        return HTMLSanitizer.sanitize(out, base: base)
+    }
+}
+
+/// A page's bytes to its article: the charset decided, the page parsed by libxml2 (with the per-site
+/// XPath rules), the article found.
+public enum ArticlePage {
+    public static func extract(_ bytes: [UInt8], httpCharset: String? = nil, url: String?,
+                               contentXPath: String? = nil, removeXPaths: [String] = []) -> ExtractedArticle? {
+        let encoding = PageCharset.decide(bytes: bytes, httpCharset: httpCharset)
+        let parsed = bytes.withUnsafeBytes { HTMLDocumentReader.parse($0, encoding: encoding, remove: removeXPaths, select: contentXPath) }
+        guard let root = parsed else { return nil }
+        return ArticleExtractor.extract(page: root, url: url, whole: contentXPath != nil)
+    }
+
+    public static func isValidXPath(_ expression: String) -> Bool { XPathQuery.compiles(expression) }
+}
