@@ -5,6 +5,7 @@ import Foundation
 struct ArticleCleaning {
     let title: String?
     let scores: CandidateScores
+    var byMeasure = true
 
     /// Parts removed only when their own measures say so (Readability's "conditional" cleaning).
     static let conditional: Set<String> = ["form", "fieldset", "table", "ul", "ol", "div", "section", "figure", "dl", "header"]
@@ -13,9 +14,10 @@ struct ArticleCleaning {
         "post-meta", "article-meta", "article__meta", "meta-info", "story-meta", "date",
     ]
 
+    /// The chosen parts themselves are kept whatever their measures: the scores chose them.
     func clean(_ content: MarkupElement) {
         scores.forget()
-        cleanChildren(of: content, inList: false)
+        for part in content.elements { cleanChildren(of: part, inList: false) }
     }
 
     private func cleanChildren(of element: MarkupElement, inList: Bool) {
@@ -39,7 +41,7 @@ struct ArticleCleaning {
         case "p":
             return stats.length == 0 && !contains(e, anyOf: ["img", "picture", "video", "iframe"])
         default:
-            return Self.conditional.contains(e.name) && removedByMeasure(e, stats: stats, inList: inList)
+            return byMeasure && Self.conditional.contains(e.name) && removedByMeasure(e, stats: stats, inList: inList)
         }
     }
 
@@ -60,7 +62,6 @@ struct ArticleCleaning {
         if !isList && !figure && stats.length < 25 && (img == 0 || img > 2) { return true }
         if !isList && weight < 25 && stats.linkDensity > 0.2 { return true }
         if weight >= 25 && stats.linkDensity > 0.5 { return true }
-        if isList && stats.linkDensity > 0.5 { return true }
         return false
     }
 

@@ -16,12 +16,20 @@ public struct ExtractedArticle {
 /// Readability, boilerpipe and jusText, rewritten for this tree.
 enum ArticleExtractor {
     /// `whole`: the page is already the article (a site rule chose it); it is only cleaned.
-    static func extract(page root: MarkupElement, url: String?, whole: Bool = false) -> ExtractedArticle? {
+    /// How hard names and measures are trusted. Pages that defeat a pass are read again with less of it,
+    /// as Readability does: a page whose article div is named "widget" loses nothing then.
+    struct Strictness: Equatable {
+        var pruneByName = true
+        var cleanByMeasure = true
+        static let passes = [Strictness(), Strictness(pruneByName: false), Strictness(pruneByName: false, cleanByMeasure: false)]
+    }
+
+    static func extract(page root: MarkupElement, url: String?, whole: Bool = false, strictness: Strictness = Strictness()) -> ExtractedArticle? {
         var title: String?, ogTitle: String?, base = url.flatMap { $0.isEmpty ? nil : $0 }
         readHead(root, title: &title, ogTitle: &ogTitle, base: &base, pageURL: url)
         let pageTitle = ogTitle ?? title
         let body = first(named: "body", in: root) ?? root
-        prune(body, pageLength: TextStats.of(body.text).length)
+        prune(body, pageLength: TextStats.of(body.text).length, byName: strictness.pruneByName)
         let scores = CandidateScores()
         scores.score(body)
         let content: MarkupElement
@@ -33,7 +41,7 @@ enum ArticleExtractor {
             // The page's tree empties itself when released (`MarkupElement.deinit`): the article leaves it.
             detach(content.elements, from: root)
         }
-        ArticleCleaning(title: pageTitle, scores: scores).clean(content)
+        ArticleCleaning(title: pageTitle, scores: scores, byMeasure: strictness.cleanByMeasure).clean(content)
         guard !content.children.isEmpty else { return nil }
         return ExtractedArticle(content: content, title: pageTitle.map(PlainText.collapse), base: base)
     }
@@ -70,22 +78,22 @@ enum ArticleExtractor {
     /// Removes what is never article: scripts, forms' controls, navigation, hidden parts, and parts whose
     /// class or id name them as chrome (unless they also name themselves article).
     /// A part that holds most of the page's text is a wrapper, whatever its name says.
-    static func prune(_ element: MarkupElement, pageLength: Int) {
+    static func prune(_ element: MarkupElement, pageLength: Int, byName: Bool) {
         element.children.removeAll { node in
             guard case .element(let child) = node else { return false }
-            return isPruned(child, pageLength: pageLength)
+            return isPruned(child, pageLength: pageLength, byName: byName)
         }
-        for child in element.elements { prune(child, pageLength: pageLength) }
+        for child in element.elements { prune(child, pageLength: pageLength, byName: byName) }
     }
 
-    static func isPruned(_ child: MarkupElement, pageLength: Int) -> Bool {
+    static func isPruned(_ child: MarkupElement, pageLength: Int, byName: Bool) -> Bool {
         do {
             if BoilerplateHints.neverContent.contains(child.name) || BoilerplateHints.isHidden(child) { return true }
             if child.name == "aside" || child.name == "footer" { return true }
             let words = BoilerplateHints.attributeText(child)
-            if child.name != "body", child.name != "article", child.name != "main", child.attribute("itemprop") != "articleBody",
+            if byName, child.name != "body", child.name != "article", child.name != "main", child.attribute("itemprop") != "articleBody",
                BoilerplateHints.matches(words, any: BoilerplateHints.unlikely), !BoilerplateHints.matches(words, any: BoilerplateHints.maybe) {
-                return TextStats.of(child.text).length * 5 < pageLength * 2
+                return true
             }
             if child.attribute("role").map({ ["navigation", "complementary", "banner", "contentinfo", "dialog", "menu"].contains($0) }) == true { return true }
             return false

@@ -67,10 +67,21 @@ public enum ArticlePage {
     public static func extract(_ bytes: [UInt8], httpCharset: String? = nil, url: String?,
                                contentXPath: String? = nil, removeXPaths: [String] = []) -> ExtractedArticle? {
         let encoding = PageCharset.decide(bytes: bytes, httpCharset: httpCharset)
-        let parsed = bytes.withUnsafeBytes { HTMLDocumentReader.parse($0, encoding: encoding, remove: removeXPaths, select: contentXPath) }
-        guard let root = parsed else { return nil }
-        return ArticleExtractor.extract(page: root, url: url, whole: contentXPath != nil)
+        var best: (article: ExtractedArticle, length: Int)?
+        for strictness in ArticleExtractor.Strictness.passes {
+            // Each pass reads the page afresh: the last one cut its tree.
+            let parsed = bytes.withUnsafeBytes { HTMLDocumentReader.parse($0, encoding: encoding, remove: removeXPaths, select: contentXPath) }
+            guard let root = parsed else { return nil }
+            guard let article = ArticleExtractor.extract(page: root, url: url, whole: contentXPath != nil, strictness: strictness) else { continue }
+            let length = TextStats.of(article.plainText).length
+            if length >= minimumLength { return article }
+            if length > best?.length ?? -1 { best = (article, length) }
+        }
+        return best?.article
     }
+
+    /// Below this many characters an article is suspect, and the page is read again more leniently.
+    static let minimumLength = 250
 
     public static func isValidXPath(_ expression: String) -> Bool { XPathQuery.compiles(expression) }
 }

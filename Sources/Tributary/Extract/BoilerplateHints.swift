@@ -19,11 +19,11 @@ enum BoilerplateHints {
     static let unlikely = [
         "-ad-", "ad-break", "adbox", "advert", "agegate", "banner", "breadcrumb", "combx", "comment", "community",
         "cookie", "consent", "cover-wrap", "disqus", "footer", "gdpr", "header", "legends", "menu", "masthead",
-        "newsletter", "subscribe", "signup", "sign-up", "paywall", "related", "recommend", "remark", "replies",
+        "newsletter", "subscribe", "signup", "sign-up", "related", "recommend", "remark", "replies",
         "rss", "share", "sharing", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental",
         "pagination", "pager", "popup", "modal", "promo", "outbrain", "taboola", "weather", "toolbar",
         "scroll-top", "scrolltop", "back-to-top", "backtotop", "most-read", "mostread", "trending", "read-more",
-        "readmore", "more-stories", "jump", "print", "nav",
+        "readmore", "more-stories", "nav",
     ]
     /// Words that rescue an element from `unlikely`.
     static let maybe = ["and", "article", "body", "column", "content", "main", "shadow", "entry", "story", "post-text"]
@@ -76,10 +76,25 @@ enum BoilerplateHints {
         let text = line.lowercased()
         guard text.count < 80 else { return false }
         for phrase in furniturePhrases where text.contains(phrase) { return true }
+        for prefix in furniturePrefixes where text.hasPrefix(prefix) { return true }
+        if isDateLine(text) { return true }
         // "3 min read", "⏱ 5 minute read", "Reading time: 4 minutes"
         if text.contains("read"), text.contains("min"), text.count < 40, text.contains(where: \.isNumber) { return true }
         return false
     }
+
+    /// A line that is only a date and a time: a year or a clock time, and few words.
+    static func isDateLine(_ text: String) -> Bool {
+        guard text.count < 60 else { return false }
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "," })
+        guard words.count <= 8 else { return false }
+        let year = words.contains { w in w.count == 4 && (w.hasPrefix("19") || w.hasPrefix("20")) && w.allSatisfy(\.isNumber) }
+        let clock = words.contains { w in w.contains(":") && w.split(separator: ":").count == 2 && w.split(separator: ":").allSatisfy { !$0.isEmpty && $0.prefix(2).allSatisfy(\.isNumber) } }
+        let slashed = words.contains { w in w.split(separator: "/").count == 3 && w.split(separator: "/").allSatisfy { $0.allSatisfy(\.isNumber) } }
+        return year || clock || slashed
+    }
+
+    static let furniturePrefixes = ["tags:", "tags ", "tag:", "filed under", "categories:", "category:", "posted in", "share:", "you may also like", "more from", "recommended for you", "related:"]
 
     static let furniturePhrases = [
         "scroll to top", "back to top", "loading weather", "share this", "share on", "share via", "follow us",
