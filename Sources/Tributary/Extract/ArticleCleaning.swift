@@ -34,6 +34,9 @@ struct ArticleCleaning {
         let words = BoilerplateHints.attributeText(e)
         if stats.length < 200, BoilerplateHints.matches(words, any: Self.bylineWords), e.name != "body", e.name != "article" { return true }
         if stats.length < 80, e.name != "img", e.name != "br", BoilerplateHints.isFurnitureLine(PlainText.collapse(e.text)) { return true }
+        if BoilerplateHints.blocks.contains(e.name), stats.linkDensity > 0.3, stats.length < 2000,
+           BoilerplateHints.furniturePrefixes.contains(where: { PlainText.collapse(e.text).lowercased().hasPrefix($0) }) { return true }
+        if ["p", "li", "h2", "h3", "h4", "div"].contains(e.name), stats.length > 0, stats.length < 120, stats.linkDensity >= 0.9 { return true }
         switch e.name {
         case "h1": return true
         case "h2", "h3", "h4", "h5", "h6":

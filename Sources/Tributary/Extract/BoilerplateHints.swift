@@ -77,7 +77,7 @@ enum BoilerplateHints {
         guard text.count < 80 else { return false }
         for phrase in furniturePhrases where text.contains(phrase) { return true }
         for prefix in furniturePrefixes where text.hasPrefix(prefix) { return true }
-        if isDateLine(text) { return true }
+        if isDateLine(text) || isSlideCounter(text) { return true }
         // "3 min read", "⏱ 5 minute read", "Reading time: 4 minutes"
         if text.contains("read"), text.contains("min"), text.count < 40, text.contains(where: \.isNumber) { return true }
         return false
@@ -92,6 +92,13 @@ enum BoilerplateHints {
         let clock = words.contains { w in w.contains(":") && w.split(separator: ":").count == 2 && w.split(separator: ":").allSatisfy { !$0.isEmpty && $0.prefix(2).allSatisfy(\.isNumber) } }
         let slashed = words.contains { w in w.split(separator: "/").count == 3 && w.split(separator: "/").allSatisfy { $0.allSatisfy(\.isNumber) } }
         return year || clock || slashed
+    }
+
+    /// "Image 2 of 5", "Photo 1 of 12": a gallery's counter.
+    static func isSlideCounter(_ text: String) -> Bool {
+        let words = text.split(separator: " ")
+        return words.count == 4 && ["image", "photo", "picture", "slide"].contains(String(words[0])) && words[2] == "of"
+            && words[1].allSatisfy(\.isNumber) && words[3].allSatisfy(\.isNumber)
     }
 
     static let furniturePrefixes = ["tags:", "tags ", "tag:", "filed under", "categories:", "category:", "posted in", "share:", "you may also like", "more from", "recommended for you", "related:"]

@@ -139,7 +139,6 @@ final class CandidateScores {
     func bestCandidate(in body: MarkupElement) -> MarkupElement {
         let ranked = candidates.sorted { (scores[ObjectIdentifier($0)] ?? 0) > (scores[ObjectIdentifier($1)] ?? 0) }
         guard var top = ranked.first, top !== body else { return body }
-        if ProcessInfo.processInfo.environment["XDEBUG"] != nil { for c in ranked.prefix(6) { FileHandle.standardError.write(Data("cand \(c.name) \(BoilerplateHints.attributeText(c)) \(scores[ObjectIdentifier(c)]!) len \(stats(c).length) ld \(stats(c).linkDensity)\n".utf8)) } }
         let topScore = score(of: top) ?? 0
         // Several near-best candidates under one ancestor: the article is that ancestor, cut into parts.
         let close = ranked.dropFirst().prefix(5).filter { (score(of: $0) ?? 0) >= topScore * 0.75 }
