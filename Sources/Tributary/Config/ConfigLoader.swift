@@ -197,7 +197,8 @@ struct TableWalker {
             for (index, element) in array.enumerated() {
                 let section = Section.array("feed", index)
                 guard let table = element.table else { throw fail(section, nil, "must be a table") }
-                try rejectUnknown(table, allowed: ["name", "url", "interval", "tags", "user_agent"], section: section)
+                try rejectUnknown(table, allowed: ["name", "url", "interval", "tags", "user_agent", "full_text", "content_xpath", "remove_xpath"],
+                                  section: section)
                 guard let feedURL = try url(table, "url", section) else {
                     throw fail(section, nil, "missing required key \"url\"")
                 }
@@ -213,7 +214,8 @@ struct TableWalker {
                 let agent = try text(table, "user_agent", section)
                 if agent?.isEmpty == true { throw fail(section, "user_agent", "must not be empty") }
                 feeds.append(FeedSettings(name: name, url: feedURL, interval: interval,
-                                          tags: try strings(table, "tags", section) ?? [], userAgent: agent))
+                                          tags: try strings(table, "tags", section) ?? [], userAgent: agent,
+                                          fullText: try fullTextSettings(table, section)))
             }
         }
         return Configuration(sourcePath: sourcePath, storage: storage, outputs: outputs, poll: poll, log: log,

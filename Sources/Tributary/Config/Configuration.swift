@@ -143,13 +143,30 @@ public struct FeedSettings: Sendable, Equatable {
     public var interval: TimeInterval?
     public var tags: [String]
     public var userAgent: String?
+    /// Set when `full_text = true`: each new or changed item's page is fetched and its article stored.
+    public var fullText: FullTextSettings?
 
-    public init(name: String, url: String, interval: TimeInterval? = nil, tags: [String] = [], userAgent: String? = nil) {
+    public init(name: String, url: String, interval: TimeInterval? = nil, tags: [String] = [], userAgent: String? = nil,
+                fullText: FullTextSettings? = nil) {
         self.name = name
         self.url = url
         self.interval = interval
         self.tags = tags
         self.userAgent = userAgent
+        self.fullText = fullText
+    }
+}
+
+/// A feed's full-text rules: XPath for sites whose pages defeat the extractor's heuristics.
+public struct FullTextSettings: Sendable, Equatable {
+    /// The article's element(s); when set, the heuristics only clean what it selects.
+    public var contentXPath: String?
+    /// Parts removed from the page before anything else.
+    public var removeXPaths: [String]
+
+    public init(contentXPath: String? = nil, removeXPaths: [String] = []) {
+        self.contentXPath = contentXPath
+        self.removeXPaths = removeXPaths
     }
 }
 

@@ -9,6 +9,8 @@ public struct StatusReport: Sendable {
         public var items: Int
         /// Items first seen on each of the last 14 days, oldest first; the last is the last 24 hours.
         public var perDay: [Int]
+        /// For `full_text` feeds: articles fetched, pages waiting, items left with their summary, failed attempts.
+        public var fullText: FullTextCounts?
 
         /// "ok", "failing", "stopped" (410 Gone) or "never polled".
         public var health: String {
@@ -31,12 +33,14 @@ public struct StatusReport: Sendable {
         let rows = try store.allFeeds()
         let counts = try store.itemCounts()
         let daily = try store.dailyCounts(days: Self.days, now: now)
+        let pages = try store.fullTextCounts()
         let byURL = Dictionary(rows.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         generated = now
         feeds = config.feeds.map { feed in
             let record = byURL[feed.url]
             return FeedHealth(name: feed.name, url: feed.url, record: record, items: record.flatMap { counts[$0.id] } ?? 0,
-                        perDay: record.flatMap { daily[$0.id] } ?? Array(repeating: 0, count: Self.days))
+                        perDay: record.flatMap { daily[$0.id] } ?? Array(repeating: 0, count: Self.days),
+                        fullText: feed.fullText == nil ? nil : record.flatMap { pages[$0.id] } ?? FullTextCounts())
         }
     }
 
@@ -53,6 +57,9 @@ public struct StatusReport: Sendable {
                 "next_poll": r?.nextPollAt.map { FeedDate.format($0) as Any } ?? NSNull(),
                 "gone": r?.gone ?? false, "items": feed.items,
                 "items_24h": feed.perDay.last ?? 0, "items_per_day": feed.perDay,
+                "full_text": feed.fullText.map { c -> Any in
+                    ["fetched": c.fetched, "pending": c.pending, "fallbacks": c.fallbacks, "failures": c.failures]
+                } ?? NSNull(),
             ]
         }
         let data = (try? JSONSerialization.data(withJSONObject: objects, options: pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
@@ -62,12 +69,12 @@ public struct StatusReport: Sendable {
     /// The table `tributary status` prints.
     public func table() -> String {
         func date(_ d: Date?) -> String { d.map(FeedDate.format) ?? "-" }
-        var lines: [[String]] = [["NAME", "HEALTH", "LAST POLL", "RESULT", "FAILURES", "NEXT POLL", "ITEMS", "24H"]]
+        var lines: [[String]] = [["NAME", "HEALTH", "LAST POLL", "RESULT", "FAILURES", "NEXT POLL", "ITEMS", "24H", "FULL TEXT"]]
         for feed in feeds {
             let r = feed.record
             let next = r.map { $0.gone ? "stopped" : date($0.nextPollAt) } ?? "-"
             lines.append([feed.name, feed.health, date(r?.lastPollAt), feed.lastResult, "\(r?.failures ?? 0)", next,
-                          "\(feed.items)", "\(feed.perDay.last ?? 0)"])
+                          "\(feed.items)", "\(feed.perDay.last ?? 0)", feed.fullText?.description ?? "-"])
         }
         let widths = lines[0].indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
         return lines.map { line in
@@ -98,7 +105,9 @@ public struct StatusReport: Sendable {
             h += "<tr><td dir=\"auto\">\(XMLText.escape(feed.name))</td>"
             h += "<td class=\"\(healthClass)\">\(feed.health)</td>"
             h += "<td>\(when(feed.record?.lastPollAt))</td><td>\(XMLText.escape(feed.lastResult))</td>"
-            h += "<td>\(feed.record?.gone == true ? "stopped" : when(feed.record?.nextPollAt))</td>"
+            h += "<td>\(feed.record?.gone == true ? "stopped" : when(feed.record?.nextPollAt))"
+            if let pages = feed.fullText { h += "<br><small>full text: \(pages.description)</small>" }
+            h += "</td>"
             h += "<td>\(feed.perDay.last ?? 0)</td><td>\(Self.chart(feed.perDay))</td></tr>\n"
         }
         h += "</tbody>\n</table>\n<footer>Tributary \(Product.version)</footer>\n</body>\n</html>\n"

@@ -15,9 +15,9 @@ public final class Aggregator {
     private(set) var records: [String: FeedRecord] = [:]
     private var lastPrune: Date?
     /// Hosts (`host:port`) that answered 429/503 with Retry-After, and until when to leave them alone.
-    private var hostHolds: [String: Date] = [:]
+    var hostHolds: [String: Date] = [:]
     /// Whether the outputs may differ from what was last written (new items, a new config, pruning).
-    private var outputsStale = true
+    var outputsStale = true
     /// Called after each feed's result is stored; the daemon feeds the watchdog from it.
     public var onProgress: (() -> Void)?
     /// Called with each output's rendered documents, under the output's URL path, and the path `/`
@@ -126,6 +126,11 @@ public final class Aggregator {
             onProgress?()
         }
         if !cancel.isCancelled {
+            // Pages after feeds: one fetch at a time per host across both, and the outputs written
+            // below already carry the articles fetched now.
+            report.fullText = fetchFullTexts(cancel: cancel, now: now)
+        }
+        if !cancel.isCancelled {
             // Rendering is skipped when nothing could have changed; max_age outputs age by the clock.
             let ages = config.outputs.contains { $0.maxAge != nil }
             if outputsStale || ages || config.storage.keep != nil {
@@ -163,7 +168,8 @@ public final class Aggregator {
         }
         var counts = IngestCounts()
         do {
-            counts = try store.commit(feedID: record.id, feedURL: feed.url, state: state, parsed: outcome.parsed)
+            counts = try store.commit(feedID: record.id, feedURL: feed.url, state: state, parsed: outcome.parsed,
+                                      fullText: feed.fullText != nil)
             if counts.new + counts.updated + counts.duplicate > 0 { outputsStale = true }
             if let updated = try store.feed(id: record.id) { records[feed.url] = updated }
         } catch {

@@ -33,6 +33,8 @@ public struct CycleReport: Sendable {
     /// Outputs that could not be written, each message naming the path.
     public var outputErrors: [String] = []
     public var totalItems = 0
+    /// Items' pages fetched for full text this cycle: articles stored, and failed attempts.
+    public var fullText = (fetched: 0, failed: 0)
 
     public var failed: Int { feeds.filter(\.failed).count }
 
@@ -40,6 +42,7 @@ public struct CycleReport: Sendable {
         let new = feeds.reduce(0) { $0 + $1.counts.new }
         let updated = feeds.reduce(0) { $0 + $1.counts.updated }
         let duplicate = feeds.reduce(0) { $0 + $1.counts.duplicate }
-        return "total: \(feeds.count) feeds, \(feeds.count - failed) ok, \(failed) failed, \(new) new, \(updated) updated, \(duplicate) duplicate, \(totalItems) items stored"
+        let pages = fullText.fetched + fullText.failed > 0 ? "full text \(fullText.fetched) fetched, \(fullText.failed) failed, " : ""
+        return "total: \(feeds.count) feeds, \(feeds.count - failed) ok, \(failed) failed, \(new) new, \(updated) updated, \(duplicate) duplicate, \(pages)\(totalItems) items stored"
     }
 }

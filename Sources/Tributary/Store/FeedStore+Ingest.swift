@@ -13,13 +13,19 @@ extension FeedStore {
 
     /// Stores one poll's result in a single transaction: the feed's new state and, when the
     /// body was parsed, its items. Items are dated by `state.lastPollAt`.
-    public func commit(feedID: Int64, feedURL: String, state: FeedPollState, parsed: ParsedFeed?) throws(StoreError) -> IngestCounts {
+    /// `fullText`: the feed wants its items' pages; new and changed items are queued for fetching in the
+    /// same transaction, so a kill cannot lose the queue entry of an item it stored.
+    public func commit(feedID: Int64, feedURL: String, state: FeedPollState, parsed: ParsedFeed?,
+                       fullText: Bool = false) throws(StoreError) -> IngestCounts {
         let polledAt = state.lastPollAt ?? Date()
         return try db.transaction { () throws(StoreError) -> IngestCounts in
             var counts = IngestCounts()
             if let parsed {
                 for item in parsed.items {
-                    try ingest(item, feedID: feedID, feedURL: feedURL, now: polledAt, counts: &counts)
+                    let queued = try ingest(item, feedID: feedID, feedURL: feedURL, now: polledAt, counts: &counts)
+                    if fullText, let queued, let link = item.link, link.lowercased().hasPrefix("http") {
+                        try queueFullText(itemID: queued, url: link, now: polledAt)
+                    }
                 }
                 try db.run("UPDATE feeds SET title = coalesce(?, title), site_link = coalesce(?, site_link) WHERE id = ?",
                            [SQLValue(parsed.title), SQLValue(parsed.link), .int(feedID)])
@@ -44,7 +50,8 @@ extension FeedStore {
              SQLValue(state.plannedInterval), SQLValue(state.bodyHash), .int(feedID)])
     }
 
-    private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, counts: inout IngestCounts) throws(StoreError) {
+    /// Returns the item's id when it is new or changed (its page may need fetching), else nil.
+    private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, counts: inout IngestCounts) throws(StoreError) -> Int64? {
         // The fingerprint parses HTML, so it is computed only for items that are new or changed.
         var cachedFingerprint: String??
         func fingerprint() -> String? {
@@ -54,7 +61,7 @@ extension FeedStore {
             cachedFingerprint = .some(value)
             return value
         }
-        guard let guid = item.id ?? item.link ?? fingerprint() else { return }
+        guard let guid = item.id ?? item.link ?? fingerprint() else { return nil }
         let revision = Self.revision(of: item)
 
         // Layer 1: this feed has listed this guid before.
@@ -67,11 +74,11 @@ extension FeedStore {
                      row.text("link"), row.optionalDouble("updated"))
         }
         if let known {
-            guard known.revision != revision, known.owner == feedID else { counts.unchanged += 1; return }
+            guard known.revision != revision, known.owner == feedID else { counts.unchanged += 1; return nil }
             let canonical = (item.canonicalLink ?? item.link).flatMap(CanonicalURL.key)
             let fingerprint = fingerprint()
             let churnOnly = known.title == item.title && known.link == item.link
-            if churnOnly && known.revisions >= Self.maxChurnRevisions { counts.unchanged += 1; return }
+            if churnOnly && known.revisions >= Self.maxChurnRevisions { counts.unchanged += 1; return nil }
             let updated = max(item.updated?.timeIntervalSince1970 ?? now.timeIntervalSince1970, known.updated ?? 0)
             try db.run("""
                 UPDATE items SET title = ?, link = ?, author = ?, summary = ?, content = ?, categories = ?, enclosures = ?,
@@ -83,14 +90,14 @@ extension FeedStore {
                  .text(Self.joinEnclosures(item.enclosures)), SQLValue(canonical), SQLValue(fingerprint),
                  .real(updated), .text(revision), .real(now.timeIntervalSince1970), SQLValue(item.permalink), .int(known.id)])
             counts.updated += 1
-            return
+            return known.id
         }
 
         let canonical = (item.canonicalLink ?? item.link).flatMap(CanonicalURL.key)
         let fingerprint = fingerprint()
         if try isTombstoned(feedID: feedID, guid: guid, canonical: canonical, fingerprint: fingerprint) {
             counts.tombstoned += 1
-            return
+            return nil
         }
 
         // Layers 2 and 3: the same story already stored, from any outlet.
@@ -105,7 +112,7 @@ extension FeedStore {
             try db.run("INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, ?, ?)",
                        [.int(feedID), .text(guid), .int(existing), SQLValue(item.link), .real(now.timeIntervalSince1970)])
             counts.duplicate += 1
-            return
+            return nil
         }
 
         let entryID = try entryID(for: item, feedURL: feedURL, guid: guid)
@@ -127,6 +134,7 @@ extension FeedStore {
         try db.run("INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, ?, ?)",
                    [.int(feedID), .text(guid), .int(itemID), SQLValue(item.link), .real(now.timeIntervalSince1970)])
         counts.new += 1
+        return itemID
     }
 
     /// The original id when it is an IRI not used by another item, else a `tag:` URI minted once.

@@ -13,9 +13,9 @@ extension FeedStore {
         var entries: [StoredEntry] = []
         var index: [Int64: Int] = [:]
         try db.query("""
-            SELECT i.id, i.entry_id, i.link, i.title, i.author, i.summary, i.content, i.categories, i.enclosures,
-                   i.published, i.updated, i.effective_at, i.changed_at, i.feed_id, i.permalink
-            FROM items i
+            SELECT i.id, i.entry_id, i.link, i.title, i.author, i.summary, coalesce(f.content, i.content) AS content,
+                   i.categories, i.enclosures, i.published, i.updated, i.effective_at, i.changed_at, i.feed_id, i.permalink
+            FROM items i LEFT JOIN full_texts f ON f.item_id = i.id
             WHERE i.effective_at >= ?
               AND EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND +s.feed_id IN (\(idList)))
             ORDER BY i.effective_at DESC, i.id DESC LIMIT ?

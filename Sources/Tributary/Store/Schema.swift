@@ -85,5 +85,19 @@ enum Schema {
         """
         ALTER TABLE items ADD COLUMN permalink TEXT;
         """,
+        // 7: full text of items whose feed asks for it: the article fetched from the item's page, and the
+        //    retry state of pages not fetched yet; the item's own summary and content stay as the feed said
+        """
+        CREATE TABLE full_texts(
+            item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            content TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL,
+            last_error TEXT,
+            fetched_at REAL
+        );
+        CREATE INDEX full_texts_due ON full_texts(next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+        """,
     ]
 }
