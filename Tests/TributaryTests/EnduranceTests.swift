@@ -37,7 +37,10 @@ final class EnduranceTests: LoopbackTestCase {
         XCTAssertEqual(try FeedParser().parse(Data(html.utf8)).items.count, 1)
         // A whole page (feed discovery) nested as deep.
         let page = "<html><body>" + String(repeating: "<div>", count: 100_000) + "x" + String(repeating: "</div>", count: 100_000)
-        XCTAssertNotNil(HTMLDocumentReader.parse(page))
+        XCTAssertNotNil(Array(page.utf8).withUnsafeBytes { HTMLDocumentReader.parse($0, encoding: "UTF-8") })
+        // And through the full-text extractor, whose passes recurse over the (depth-bounded) tree.
+        // The text below the depth bound is not read: no article, and no crash.
+        XCTAssertNil(ArticlePage.extract(Array(page.utf8), url: nil))
         // A tree built by hand, deeper than any parser makes, is still released without recursion.
         var top = MarkupElement(name: "a", namespace: nil, prefix: nil, attributes: [], base: nil)
         for _ in 0..<300_000 {

@@ -14,9 +14,14 @@ struct ArticleCleaning {
         "post-meta", "article-meta", "article__meta", "meta-info", "story-meta", "date",
     ]
 
-    /// The chosen parts themselves are kept whatever their measures: the scores chose them.
-    func clean(_ content: MarkupElement) {
+    /// The best candidate itself is kept whatever its measures (the scores chose it); the siblings
+    /// gathered with it are judged like anything inside it.
+    func clean(_ content: MarkupElement, top: MarkupElement?) {
         scores.forget()
+        content.children.removeAll { node in
+            guard case .element(let part) = node, part !== top else { return false }
+            return shouldRemove(part, inList: false)
+        }
         for part in content.elements { cleanChildren(of: part, inList: false) }
     }
 

@@ -33,15 +33,17 @@ enum ArticleExtractor {
         let scores = CandidateScores()
         scores.score(body)
         let content: MarkupElement
+        var top: MarkupElement?
         if whole {
             content = MarkupElement(name: "div", namespace: nil, prefix: nil, attributes: [], base: nil)
             swap(&content.children, &body.children)
         } else {
-            content = gather(around: scores.bestCandidate(in: body), scores: scores)
+            top = scores.bestCandidate(in: body)
+            content = gather(around: top!, scores: scores)
             // The page's tree empties itself when released (`MarkupElement.deinit`): the article leaves it.
             detach(content.elements, from: root)
         }
-        ArticleCleaning(title: pageTitle, scores: scores, byMeasure: strictness.cleanByMeasure).clean(content)
+        ArticleCleaning(title: pageTitle, scores: scores, byMeasure: strictness.cleanByMeasure).clean(content, top: top)
         guard !content.children.isEmpty else { return nil }
         return ExtractedArticle(content: content, title: pageTitle.map(PlainText.collapse), base: base)
     }
@@ -116,6 +118,8 @@ enum ArticleExtractor {
             var bonus = 0.0
             if !topClass.isEmpty, sibling.attribute("class") == topClass { bonus += topScore * 0.2 }
             if let s = scores.score(of: sibling), s + bonus >= threshold { content.children.append(node); continue }
+            // The article's lead picture often sits beside its text, not in it.
+            if sibling.name == "figure", scores.stats(sibling).linkDensity < 0.5 { content.children.append(node); continue }
             if sibling.name == "p" {
                 let stats = scores.stats(sibling)
                 let density = stats.linkDensity

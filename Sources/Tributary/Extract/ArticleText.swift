@@ -2,6 +2,8 @@ import Foundation
 
 /// An extracted article as text (paragraphs apart by a blank line) or as sanitized HTML.
 extension ExtractedArticle {
+    /// The article's text. Captions stay in the HTML, beside their pictures; as text they would read as
+    /// stray sentences between paragraphs.
     public var plainText: String {
         var paragraphs: [String] = []
         var line = ""
@@ -17,6 +19,7 @@ extension ExtractedArticle {
                 case .utf8(let b): line += String(decoding: b, as: UTF8.self)
                 case .element(let e):
                     if e.name == "br" { line += "\n"; continue }
+                    if e.name == "figcaption" { continue }
                     let block = BoilerplateHints.blocks.contains(e.name)
                     if block { flush() }
                     walk(e)
@@ -77,7 +80,7 @@ public enum ArticlePage {
             if length >= minimumLength { return article }
             if length > best?.length ?? -1 { best = (article, length) }
         }
-        return best?.article
+        return (best?.length ?? 0) > 0 ? best?.article : nil
     }
 
     /// Below this many characters an article is suspect, and the page is read again more leniently.
