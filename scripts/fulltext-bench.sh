@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Benchmark (prints figures, not a test): what full text costs on top of a cold poll cycle.
+#   scripts/fulltext-bench.sh [ITEMS]   ITEMS new items (default 1000) in 20 loopback feeds, each linking
+#                                       a news-like page of about 80 KB (article, navigation, scripts,
+#                                       related posts, comments)
+# Prints the CPU of `tributary poll` with full_text off and on, the difference per page, and the
+# per-page CPU of `tributary extract` over ../shared/fulltext (whole process, start-up included).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ITEMS="${1:-1000}"
+swift build -c release --product tributary >/dev/null
+BIN="$PWD/.build/release/tributary"
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+mkdir -p "$work/www"
+python3 - "$work/www" "$ITEMS" <<'PY'
+import os, random, sys
+root, items = sys.argv[1], int(sys.argv[2])
+rng = random.Random(7)
+words = ("cabinet minister province budget solar power grid tariff court hearing petition senate vote cricket "
+         "board series flood relief river rain farmers wheat prices market index shares bank loan talks").split()
+def sentence():
+    return " ".join(rng.choice(words) for _ in range(rng.randint(12, 24))).capitalize() + ", officials said."
+chrome = "".join("<li><a href='/s/%d'>%s</a></li>" % (i, sentence()) for i in range(60))
+script = "<script>" + "var x=1;" * 4000 + "</script>"
+feeds = 20
+per = max(1, items // feeds)
+for f in range(feeds):
+    x = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Outlet %d</title><link>http://127.0.0.1/</link>' % f]
+    for j in range(per):
+        name = "page-%d-%d.html" % (f, j)
+        body = "".join("<p>%s %s %s</p>" % (sentence(), sentence(), sentence()) for _ in range(8))
+        page = ("<html><head><title>Story %d-%d</title>%s<style>.a{}</style></head><body><header><nav><ul>%s</ul></nav>"
+                "<div class='weather-widget'>Loading weather...</div></header><main><article><h1>Story %d-%d</h1>"
+                "<span class='reading-time'>3 min read</span><div class='content'>%s</div></article>"
+                "<section class='related-posts'><h2>Posts List</h2><ul>%s</ul></section><section class='comments'>%s</section>"
+                "</main><footer><a class='scroll-top' href='#'>Scroll to Top</a></footer>%s</body></html>"
+                % (f, j, script, chrome, f, j, body, chrome, chrome, script))
+        open(os.path.join(root, name), "w").write(page)
+        x.append("<item><guid>s-%d-%d</guid><title>Story %d-%d</title><link>PAGEBASE/%s</link><description>%s</description>"
+                 "<pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate></item>" % (f, j, f, j, name, sentence()))
+    x.append("</channel></rss>")
+    open(os.path.join(root, "feed-%d.xml" % f), "w").write("".join(x))
+PY
+python3 Tests/Support/feedserver.py "$work/www" > "$work/port.txt" &
+server=$!
+for _ in $(seq 50); do [ -s "$work/port.txt" ] && break; sleep 0.1; done
+port=$(head -1 "$work/port.txt")
+sed -i "s#PAGEBASE#http://127.0.0.1:$port#g" "$work"/www/feed-*.xml
+page_bytes=$(cat "$work"/www/page-0-*.html | wc -c)
+echo "== $ITEMS items in 20 feeds; pages of $((page_bytes / $(ls "$work"/www/page-0-*.html | wc -l) / 1024)) KB on 127.0.0.1:$port"
+run() {
+    local label="$1" extra="$2"
+    mkdir -p "$work/$label"
+    {
+        printf '[storage]\ndatabase = "db.sqlite"\n[output]\npath = "merged.atom"\ntitle = "bench"\nmax_entries = 500\n'
+        printf '[poll]\nconcurrency = 8\nper_host = 8\ntimeout = "60s"\n[log]\nlevel = "warning"\n'
+        for f in $(seq 0 19); do printf '[[feed]]\nname = "Outlet %d"\nurl = "http://127.0.0.1:%s/feed-%d.xml"\n%s\n' "$f" "$port" "$f" "$extra"; done
+    } > "$work/$label/feeds.toml"
+    /usr/bin/time -f "%e %U %S %M" -o "$work/$label/time.txt" "$BIN" poll --config "$work/$label/feeds.toml" > "$work/$label/out.txt"
+    read -r wall user sys rss < "$work/$label/time.txt"
+    cpu=$(echo "$user + $sys" | bc)
+    printf '%-10s wall %6.2f s  cpu %6.2f s  peak rss %4d MB  | %s\n' "$label" "$wall" "$cpu" $((rss / 1024)) "$(tail -1 "$work/$label/out.txt")"
+    eval "cpu_$label=$cpu"
+}
+run plain ""
+run fulltext "full_text = true"
+echo "full text on top of the cycle: $(echo "$cpu_fulltext - $cpu_plain" | bc) CPU-s for $ITEMS pages"
+grep -c "Posts List\|Loading weather\|Scroll to Top" "$work/fulltext/merged.atom" | sed 's/^/chrome strings in the merged file: /' || true
+if [ -d ../shared/fulltext/pages ]; then
+    echo "== tributary extract over ../shared/fulltext (whole process per page)"
+    python3 ../shared/fulltext/score.py ../shared/fulltext/pages --cmd "$BIN extract {html} --url {url}" | tail -2
+fi
