@@ -14,16 +14,20 @@ let package = Package(
     ],
     targets: [
         // C libraries, each through a module map and pkg-config.
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl is not linked: CCurlShim loads it on first use (start-up cost; see CCurlShim.c).
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        // Not linked either: CMicroHTTPDShim loads it on first use.
+        .systemLibrary(name: "CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Typed, non-variadic wrappers around curl_easy_setopt and friends.
-        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .target(name: "CCurlShim", dependencies: ["CCurl", "CLazyLibrary"]),
+        // Opens a shared library on first use (libcurl, libmicrohttpd).
+        .target(name: "CLazyLibrary"),
         // One typed entry point for libmicrohttpd's variadic MHD_start_daemon.
-        .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
+        .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD", "CLazyLibrary"]),
         .target(
             name: "Tributary",
             dependencies: [

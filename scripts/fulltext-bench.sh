@@ -42,7 +42,7 @@ for f in range(feeds):
     x.append("</channel></rss>")
     open(os.path.join(root, "feed-%d.xml" % f), "w").write("".join(x))
 PY
-python3 Tests/Support/feedserver.py "$work/www" > "$work/port.txt" &
+python3 Tests/Support/feedserver.py "$work/www" > "$work/port.txt" < <(sleep 3600) &  # it stops when its stdin closes
 server=$!
 for _ in $(seq 50); do [ -s "$work/port.txt" ] && break; sleep 0.1; done
 port=$(head -1 "$work/port.txt")

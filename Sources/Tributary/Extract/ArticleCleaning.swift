@@ -39,8 +39,10 @@ struct ArticleCleaning {
         let words = BoilerplateHints.attributeText(e)
         if stats.length < 200, BoilerplateHints.matches(words, any: Self.bylineWords), e.name != "body", e.name != "article" { return true }
         if stats.length < 80, e.name != "img", e.name != "br", BoilerplateHints.isFurnitureLine(PlainText.collapse(e.text)) { return true }
-        if BoilerplateHints.blocks.contains(e.name), stats.linkDensity > 0.3, stats.length < 2000,
-           BoilerplateHints.furniturePrefixes.contains(where: { PlainText.collapse(e.text).lowercased().hasPrefix($0) }) { return true }
+        if BoilerplateHints.blocks.contains(e.name), stats.linkDensity > 0.3, stats.length < 2000 {
+            let text = PlainText.collapse(e.text).lowercased()
+            if BoilerplateHints.furniturePrefixes.contains(where: { text.hasPrefix($0) }) { return true }
+        }
         if ["p", "li", "h2", "h3", "h4", "div"].contains(e.name), stats.length > 0, stats.length < 120, stats.linkDensity >= 0.9 { return true }
         switch e.name {
         case "h1": return true
@@ -95,6 +97,6 @@ struct ArticleCleaning {
         guard let title else { return false }
         let h = PlainText.collapse(heading.text).lowercased(), t = PlainText.collapse(title).lowercased()
         guard h.count >= 15 else { return false }
-        return t.contains(h) || h.contains(t)
+        return t.containsBytes(h) || h.containsBytes(t)
     }
 }

@@ -46,7 +46,7 @@ enum BoilerplateHints {
     }
 
     static func matches(_ text: String, any words: [String]) -> Bool {
-        !text.isEmpty && words.contains { text.contains($0) }
+        !text.isEmpty && words.contains { text.containsBytes($0) }
     }
 
     /// +25 for each of class and id that reads like article, -25 for each that reads like chrome.
@@ -67,7 +67,7 @@ enum BoilerplateHints {
         if element.attribute("aria-hidden") == "true", element.name != "figure", element.name != "img" { return true }
         guard let style = element.attribute("style")?.lowercased(), !style.isEmpty else { return false }
         let compact = style.filter { $0 != " " }
-        return compact.contains("display:none") || compact.contains("visibility:hidden")
+        return compact.containsBytes("display:none") || compact.containsBytes("visibility:hidden")
     }
 
     /// Short lines that are page furniture in any layout: reading-time labels, widgets' placeholders,
@@ -75,11 +75,11 @@ enum BoilerplateHints {
     static func isFurnitureLine(_ line: String) -> Bool {
         let text = line.lowercased()
         guard text.count < 80 else { return false }
-        for phrase in furniturePhrases where text.contains(phrase) { return true }
+        for phrase in furniturePhrases where text.containsBytes(phrase) { return true }
         for prefix in furniturePrefixes where text.hasPrefix(prefix) { return true }
         if isDateLine(text) || isSlideCounter(text) { return true }
         // "3 min read", "⏱ 5 minute read", "Reading time: 4 minutes"
-        if text.contains("read"), text.contains("min"), text.count < 40, text.contains(where: \.isNumber) { return true }
+        if text.containsBytes("read"), text.containsBytes("min"), text.count < 40, text.contains(where: \.isNumber) { return true }
         return false
     }
 

@@ -188,3 +188,26 @@ struct ByteWriter: ByteSink, ~Copyable {
         append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }
+
+extension String {
+    /// Whether `needle` occurs in the string, byte for byte (UTF-8): `memchr` for its first byte, then
+    /// `memcmp`; not Foundation's locale-aware search, which bridges both strings to UTF-16 first.
+    func containsBytes(_ needle: String) -> Bool {
+        var haystack = self, needle = needle
+        return haystack.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard n.count > 0 else { return true }
+                guard h.count >= n.count, let hb = h.baseAddress, let nb = n.baseAddress else { return false }
+                var at = 0
+                let last = h.count - n.count
+                while at <= last {
+                    guard let hit = memchr(hb + at, Int32(nb.pointee), last - at + 1) else { return false }
+                    let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(hb)
+                    if memcmp(hb + offset, nb, n.count) == 0 { return true }
+                    at = offset + 1
+                }
+                return false
+            }
+        }
+    }
+}
