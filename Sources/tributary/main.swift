@@ -240,4 +240,6 @@ func readInput(_ path: String) throws -> Data {
     return data
 }
 
+let arguments = CommandLine.arguments
+if arguments.count > 2, arguments[1] == "extract", let status = Extract.fastPath(arguments.dropFirst(2)) { exit(status) }
 TributaryCommand.main()

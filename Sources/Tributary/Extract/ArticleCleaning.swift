@@ -9,6 +9,9 @@ struct ArticleCleaning {
 
     /// Parts removed only when their own measures say so (Readability's "conditional" cleaning).
     static let conditional: Set<String> = ["form", "fieldset", "table", "ul", "ol", "div", "section", "figure", "dl", "header"]
+    static let linkOnlyBlocks: Set<String> = ["p", "li", "h2", "h3", "h4", "div"]
+    static let media: Set<String> = ["img", "picture", "video", "iframe"]
+    static let figures: Set<String> = ["figure"]
     static let bylineWords = [
         "byline", "author", "dateline", "timestamp", "publish-date", "published-date", "posted-on", "entry-meta",
         "post-meta", "article-meta", "article__meta", "meta-info", "story-meta", "date",
@@ -38,18 +41,18 @@ struct ArticleCleaning {
         let stats = scores.stats(e)
         let words = BoilerplateHints.attributeText(e)
         if stats.length < 200, BoilerplateHints.matches(words, any: Self.bylineWords), e.name != "body", e.name != "article" { return true }
-        if stats.length < 80, e.name != "img", e.name != "br", BoilerplateHints.isFurnitureLine(PlainText.collapse(e.text)) { return true }
+        if stats.length > 0, stats.length < 80, BoilerplateHints.isFurnitureLine(PlainText.collapse(e.text)) { return true }
         if BoilerplateHints.blocks.contains(e.name), stats.linkDensity > 0.3, stats.length < 2000 {
             let text = PlainText.collapse(e.text).lowercased()
             if BoilerplateHints.furniturePrefixes.contains(where: { text.hasPrefix($0) }) { return true }
         }
-        if ["p", "li", "h2", "h3", "h4", "div"].contains(e.name), stats.length > 0, stats.length < 120, stats.linkDensity >= 0.9 { return true }
+        if Self.linkOnlyBlocks.contains(e.name), stats.length > 0, stats.length < 120, stats.linkDensity >= 0.9 { return true }
         switch e.name {
         case "h1": return true
         case "h2", "h3", "h4", "h5", "h6":
             return BoilerplateHints.weight(e) < 0 || stats.linkDensity > 0.33 || duplicatesTitle(e)
         case "p":
-            return stats.length == 0 && !contains(e, anyOf: ["img", "picture", "video", "iframe"])
+            return stats.length == 0 && !contains(e, anyOf: Self.media)
         default:
             return byMeasure && Self.conditional.contains(e.name) && removedByMeasure(e, stats: stats, inList: inList)
         }
@@ -65,7 +68,7 @@ struct ArticleCleaning {
         count(e, into: &counts)
         let p = Double(counts["p", default: 0]), img = Double(counts["img", default: 0])
         let li = Double(counts["li", default: 0]) - 100, input = Double(counts["input", default: 0])
-        let figure = e.name == "figure" || contains(e, anyOf: ["figure"])
+        let figure = e.name == "figure" || contains(e, anyOf: Self.figures)
         if img > 1 && p / img < 0.5 && !figure { return true }
         if !isList && !inList && li > p { return true }
         if input > (p / 3).rounded(.down) { return true }

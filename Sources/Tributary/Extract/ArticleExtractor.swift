@@ -29,7 +29,7 @@ enum ArticleExtractor {
         readHead(root, title: &title, ogTitle: &ogTitle, base: &base, pageURL: url)
         let pageTitle = ogTitle ?? title
         let body = first(named: "body", in: root) ?? root
-        prune(body, pageLength: TextStats.of(body.text).length, byName: strictness.pruneByName)
+        prune(body, byName: strictness.pruneByName)
         let scores = CandidateScores()
         scores.score(body)
         let content: MarkupElement
@@ -79,27 +79,27 @@ enum ArticleExtractor {
 
     /// Removes what is never article: scripts, forms' controls, navigation, hidden parts, and parts whose
     /// class or id name them as chrome (unless they also name themselves article).
-    /// A part that holds most of the page's text is a wrapper, whatever its name says.
-    static func prune(_ element: MarkupElement, pageLength: Int, byName: Bool) {
+    /// `byName`: also parts named as chrome (a later pass turns it off for pages whose article wrapper
+    /// has such a name).
+    static func prune(_ element: MarkupElement, byName: Bool) {
         element.children.removeAll { node in
             guard case .element(let child) = node else { return false }
-            return isPruned(child, pageLength: pageLength, byName: byName)
+            return isPruned(child, byName: byName)
         }
-        for child in element.elements { prune(child, pageLength: pageLength, byName: byName) }
+        for child in element.elements { prune(child, byName: byName) }
     }
 
-    static func isPruned(_ child: MarkupElement, pageLength: Int, byName: Bool) -> Bool {
-        do {
-            if BoilerplateHints.neverContent.contains(child.name) || BoilerplateHints.isHidden(child) { return true }
-            if child.name == "aside" || child.name == "footer" { return true }
-            let words = BoilerplateHints.attributeText(child)
-            if byName, child.name != "body", child.name != "article", child.name != "main", child.attribute("itemprop") != "articleBody",
-               BoilerplateHints.matches(words, any: BoilerplateHints.unlikely), !BoilerplateHints.matches(words, any: BoilerplateHints.maybe) {
-                return true
-            }
-            if child.attribute("role").map({ ["navigation", "complementary", "banner", "contentinfo", "dialog", "menu"].contains($0) }) == true { return true }
-            return false
+    static let chromeRoles: Set<String> = ["navigation", "complementary", "banner", "contentinfo", "dialog", "menu"]
+
+    static func isPruned(_ child: MarkupElement, byName: Bool) -> Bool {
+        if BoilerplateHints.neverContent.contains(child.name) || BoilerplateHints.isHidden(child) { return true }
+        if child.name == "aside" || child.name == "footer" { return true }
+        let words = BoilerplateHints.attributeText(child)
+        if byName, child.name != "body", child.name != "article", child.name != "main", child.attribute("itemprop") != "articleBody",
+           BoilerplateHints.matches(words, any: BoilerplateHints.unlikely), !BoilerplateHints.matches(words, any: BoilerplateHints.maybe) {
+            return true
         }
+        return child.attribute("role").map(chromeRoles.contains) == true
     }
 
     /// The best candidate and its siblings that look like it, in a fresh `<div>`.

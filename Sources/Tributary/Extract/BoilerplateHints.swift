@@ -74,18 +74,19 @@ enum BoilerplateHints {
     /// "scroll to top" and share prompts. Compared against a block's whole text, lower-cased.
     static func isFurnitureLine(_ line: String) -> Bool {
         let text = line.lowercased()
-        guard text.count < 80 else { return false }
+        guard text.unicodeScalars.count < 80 else { return false }
         for phrase in furniturePhrases where text.containsBytes(phrase) { return true }
         for prefix in furniturePrefixes where text.hasPrefix(prefix) { return true }
-        if isDateLine(text) || isSlideCounter(text) { return true }
+        let digits = text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+        if digits, isDateLine(text) || isSlideCounter(text) { return true }
         // "3 min read", "⏱ 5 minute read", "Reading time: 4 minutes"
-        if text.containsBytes("read"), text.containsBytes("min"), text.count < 40, text.contains(where: \.isNumber) { return true }
+        if text.containsBytes("read"), text.containsBytes("min"), text.unicodeScalars.count < 40, text.contains(where: \.isNumber) { return true }
         return false
     }
 
     /// A line that is only a date and a time: a year or a clock time, and few words.
     static func isDateLine(_ text: String) -> Bool {
-        guard text.count < 60 else { return false }
+        guard text.unicodeScalars.count < 60 else { return false }
         let words = text.split(whereSeparator: { $0 == " " || $0 == "," })
         guard words.count <= 8 else { return false }
         let year = words.contains { w in w.count == 4 && (w.hasPrefix("19") || w.hasPrefix("20")) && w.allSatisfy(\.isNumber) }
@@ -97,9 +98,11 @@ enum BoilerplateHints {
     /// "Image 2 of 5", "Photo 1 of 12": a gallery's counter.
     static func isSlideCounter(_ text: String) -> Bool {
         let words = text.split(separator: " ")
-        return words.count == 4 && ["image", "photo", "picture", "slide"].contains(String(words[0])) && words[2] == "of"
+        return words.count == 4 && slideWords.contains(String(words[0])) && words[2] == "of"
             && words[1].allSatisfy(\.isNumber) && words[3].allSatisfy(\.isNumber)
     }
+
+    static let slideWords: Set<String> = ["image", "photo", "picture", "slide"]
 
     static let furniturePrefixes = ["tags:", "tags ", "tag:", "filed under", "categories:", "category:", "posted in", "share:", "you may also like", "more from", "recommended for you", "related:"]
 

@@ -41,19 +41,32 @@ public enum PageCharset {
     }
 
     /// The charset of the first `<meta charset>` or `<meta http-equiv="Content-Type" content="…; charset=…">`.
+    /// Byte by byte on the page's head, lower-cased (charset names are ASCII).
     static func metaCharset(_ bytes: [UInt8]) -> String? {
-        let head = String(decoding: bytes.prefix(metaScanLimit), as: UTF8.self).lowercased()
-        var searchFrom = head.startIndex
-        while let meta = head.range(of: "<meta", range: searchFrom..<head.endIndex) {
-            let tagEnd = head.range(of: ">", range: meta.upperBound..<head.endIndex)?.lowerBound ?? head.endIndex
-            let tag = head[meta.upperBound..<tagEnd]
-            searchFrom = tagEnd
-            guard let key = tag.range(of: "charset") else { continue }
-            var rest = tag[key.upperBound...].drop(while: { $0 == " " })
-            guard rest.first == "=" else { continue }
-            rest = rest.dropFirst().drop(while: { $0 == " " || $0 == "\"" || $0 == "'" })
-            let value = rest.prefix(while: { !" \"';/>".contains($0) })
-            if !value.isEmpty { return String(value) }
+        let head = bytes.prefix(metaScanLimit).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        func find(_ needle: String, from: Int, to end: Int) -> Int? {
+            let n = Array(needle.utf8)
+            guard end - from >= n.count else { return nil }
+            var i = from
+            while i <= end - n.count {
+                if head[i] == n[0], head[i..<(i + n.count)].elementsEqual(n) { return i }
+                i += 1
+            }
+            return nil
+        }
+        var at = 0
+        while let meta = find("<meta", from: at, to: head.count) {
+            let tagEnd = head[(meta + 5)...].firstIndex(of: 0x3E) ?? head.count
+            at = tagEnd
+            guard var i = find("charset", from: meta + 5, to: tagEnd).map({ $0 + 7 }) else { continue }
+            func skip(_ set: [UInt8]) { while i < tagEnd, set.contains(head[i]) { i += 1 } }
+            skip([0x20])
+            guard i < tagEnd, head[i] == 0x3D else { continue } // '='
+            i += 1
+            skip([0x20, 0x22, 0x27])
+            let start = i
+            while i < tagEnd, ![0x20, 0x22, 0x27, 0x3B, 0x2F, 0x3E].contains(head[i]) { i += 1 }
+            if i > start { return String(decoding: head[start..<i], as: UTF8.self) }
         }
         return nil
     }
