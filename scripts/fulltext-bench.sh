@@ -49,24 +49,29 @@ port=$(head -1 "$work/port.txt")
 sed -i "s#PAGEBASE#http://127.0.0.1:$port#g" "$work"/www/feed-*.xml
 page_bytes=$(cat "$work"/www/page-0-*.html | wc -c)
 echo "== $ITEMS items in 20 feeds; pages of $((page_bytes / $(ls "$work"/www/page-0-*.html | wc -l) / 1024)) KB on 127.0.0.1:$port"
+# Polls until no page is left (at most 500 pages are fetched per cycle), summing CPU over the cycles.
 run() {
-    local label="$1" extra="$2"
+    local label="$1" extra="$2" cpu=0 wall=0 rss=0 cycles=0
     mkdir -p "$work/$label"
     {
         printf '[storage]\ndatabase = "db.sqlite"\n[output]\npath = "merged.atom"\ntitle = "bench"\nmax_entries = 500\n'
         printf '[poll]\nconcurrency = 8\nper_host = 8\ntimeout = "60s"\n[log]\nlevel = "warning"\n'
         for f in $(seq 0 19); do printf '[[feed]]\nname = "Outlet %d"\nurl = "http://127.0.0.1:%s/feed-%d.xml"\n%s\n' "$f" "$port" "$f" "$extra"; done
     } > "$work/$label/feeds.toml"
-    /usr/bin/time -f "%e %U %S %M" -o "$work/$label/time.txt" "$BIN" poll --config "$work/$label/feeds.toml" > "$work/$label/out.txt"
-    read -r wall user sys rss < "$work/$label/time.txt"
-    cpu=$(echo "$user + $sys" | bc)
-    printf '%-10s wall %6.2f s  cpu %6.2f s  peak rss %4d MB  | %s\n' "$label" "$wall" "$cpu" $((rss / 1024)) "$(tail -1 "$work/$label/out.txt")"
+    for cycle in 1 2 3 4 5; do
+        /usr/bin/time -f "%e %U %S %M" -o "$work/$label/time.txt" "$BIN" poll --config "$work/$label/feeds.toml" > "$work/$label/out.txt"
+        read -r w user sys r < "$work/$label/time.txt"
+        cpu=$(echo "$cpu + $user + $sys" | bc); wall=$(echo "$wall + $w" | bc); rss=$((r > rss ? r : rss)); cycles=$cycle
+        printf '  %-9s cycle %d: %s\n' "$label" "$cycle" "$(tail -1 "$work/$label/out.txt")"
+        [ "$cycle" -ge 2 ] && ! grep -q "full text" "$work/$label/out.txt" && break
+    done
+    printf '%-10s %d cycles  wall %6.2f s  cpu %6.2f s  peak rss %4d MB\n' "$label" "$cycles" "$wall" "$cpu" $((rss / 1024))
     eval "cpu_$label=$cpu"
 }
 run plain ""
 run fulltext "full_text = true"
-echo "full text on top of the cycle: $(echo "$cpu_fulltext - $cpu_plain" | bc) CPU-s for $ITEMS pages"
-grep -c "Posts List\|Loading weather\|Scroll to Top" "$work/fulltext/merged.atom" | sed 's/^/chrome strings in the merged file: /' || true
+echo "full text on top of the cycles: $(echo "$cpu_fulltext - $cpu_plain" | bc) CPU-s for $ITEMS pages"
+echo "chrome strings in the merged file: $(grep -o "Posts List\|Loading weather\|Scroll to Top\|min read" "$work/fulltext/merged.atom" | wc -l)"
 if [ -d ../shared/fulltext/pages ]; then
     echo "== tributary extract over ../shared/fulltext (whole process per page)"
     python3 ../shared/fulltext/score.py ../shared/fulltext/pages --cmd "$BIN extract {html} --url {url}" | tail -2
