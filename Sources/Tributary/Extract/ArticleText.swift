@@ -73,7 +73,9 @@ public enum ArticlePage {
         var best: (article: ExtractedArticle, length: Int)?
         for strictness in ArticleExtractor.Strictness.passes {
             // Each pass reads the page afresh: the last one cut its tree.
-            let parsed = bytes.withUnsafeBytes { HTMLDocumentReader.parse($0, encoding: encoding, remove: removeXPaths, select: contentXPath) }
+            let parsed = bytes.withUnsafeBytes {
+                HTMLDocumentReader.parse($0, encoding: encoding, remove: [neverArticle] + removeXPaths, select: contentXPath)
+            }
             guard let root = parsed else { return nil }
             guard let article = ArticleExtractor.extract(page: root, url: url, whole: contentXPath != nil, strictness: strictness) else { continue }
             let length = TextStats.of(article.plainText).length
@@ -82,6 +84,10 @@ public enum ArticlePage {
         }
         return (best?.length ?? 0) > 0 ? best?.article : nil
     }
+
+    /// Dropped in libxml2's tree, before it becomes Swift values: scripts and styles are most of a
+    /// modern page's bytes, and copying them out only to remove them cost more than the rest.
+    static let neverArticle = "//script|//style|//noscript|//template|//svg|//iframe|//object|//embed|//select|//textarea|//canvas"
 
     /// Below this many characters an article is suspect, and the page is read again more leniently.
     static let minimumLength = 250

@@ -27,7 +27,7 @@ public enum PageCharset {
     /// The names browsers treat as one encoding, mapped to the one iconv knows: Latin-1 and ASCII labels
     /// mean windows-1252 on the web.
     static func canonicalName(_ label: String) -> String {
-        let lower = label.trimmed.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
+        let lower = String(label.lowercased().unicodeScalars.filter { $0 != "\"" && $0 != "'" && !$0.properties.isWhitespace })
         switch lower {
         case "utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8": return "UTF-8"
         case "utf-16", "utf-16le", "utf-16be", "unicode": return "UTF-16"
