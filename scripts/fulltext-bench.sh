@@ -76,3 +76,9 @@ if [ -d ../shared/fulltext/pages ]; then
     echo "== tributary extract over ../shared/fulltext (whole process per page)"
     python3 ../shared/fulltext/score.py ../shared/fulltext/pages --cmd "$BIN extract {html} --url {url}" | tail -2
 fi
+if [ -d .build/test-artifacts/news-page ]; then
+    # Written by ExtractTests: the modelled news page, expected = its headline and body.
+    echo "== the modelled news page (weather widget, reading time, related posts, scroll to top), against headline and body"
+    python3 ../shared/fulltext/score.py .build/test-artifacts/news-page --cmd "$BIN extract {html} --url {url}" | tail -1
+    echo "chrome strings in its text: $("$BIN" extract .build/test-artifacts/news-page/punjab/page.html | grep -o "Loading weather\|minute read\|Posts List\|Scroll to Top\|Share on\|cookies\|newsletter\|Most Read\|comment\|Advertisement" | wc -l)"
+fi

@@ -21,6 +21,9 @@ enum NewsPageFixture {
             "“This is the cheapest electricity we can add in the next three years,” the energy minister told reporters, adding that the grid would be upgraded in parallel so that the new plants could feed it.",
             "Critics, however, said the scheme leaned too heavily on imported panels, and that the finance for the transmission lines, some 1,200 kilometres of them, was not yet in place.",
             "The plan will now go to parliament, where the opposition has promised a detailed debate on its costs, its timetable and the tariffs consumers will pay.",
+            "Officials said the first tenders would be issued within sixty days, and that local manufacturers would be given preference for mounting structures, cables and inverters where their prices were competitive.",
+            "Industry groups welcomed the decision but warned that net-metering rules, changed twice in two years, had made households wary of investing, and asked for a guarantee that the rules would not change again before 2030.",
+            "The ministry estimates that the first phase alone will save about 400 million dollars a year in imported fuel, money it says will go towards the circular debt that has weighed on the power sector for a decade.",
         ]
     }
 
