@@ -159,9 +159,24 @@ final class CandidateScores {
             lastScore = s
             above = parent[ObjectIdentifier(a)]
         }
+        // The article cut into chunks of one kind (a class) between ads and widgets: the chunks' nearest
+        // common container is the article.
+        if let kind = top.attribute("class"), !kind.isEmpty {
+            let chunks = candidates.filter { $0 !== top && $0.attribute("class") == kind && (score(of: $0) ?? 0) >= max(10, topScore * 0.2) }
+            if !chunks.isEmpty, let common = commonAncestor(of: [top] + chunks), common !== body { top = common }
+        }
         // A wrapper with nothing else in it adds nothing; its parent may hold the siblings.
         while let a = parent[ObjectIdentifier(top)], a !== body, a.elements.count == 1 { top = a }
         return top
+    }
+
+    /// The nearest element that holds all of `elements`.
+    func commonAncestor(of elements: [MarkupElement]) -> MarkupElement? {
+        guard let first = elements.first else { return nil }
+        var chain: [MarkupElement] = []
+        var p = parent[ObjectIdentifier(first)]
+        while let q = p { chain.append(q); p = parent[ObjectIdentifier(q)] }
+        return chain.first { a in elements.dropFirst().allSatisfy { $0 === a || isAncestor(a, of: $0) } }
     }
 
     func isAncestor(_ a: MarkupElement, of e: MarkupElement) -> Bool {
