@@ -52,7 +52,7 @@ struct ArticleCleaning {
         case "h2", "h3", "h4", "h5", "h6":
             return BoilerplateHints.weight(e) < 0 || stats.linkDensity > 0.33 || duplicatesTitle(e)
         case "p":
-            return stats.length == 0 && !contains(e, anyOf: Self.media)
+            return stats.length == 0 && !contains(e, anyOf: Self.media) || repeatsTitle(e, stats: stats)
         default:
             return byMeasure && Self.conditional.contains(e.name) && removedByMeasure(e, stats: stats, inList: inList)
         }
@@ -93,6 +93,13 @@ struct ArticleCleaning {
 
     private func contains(_ e: MarkupElement, anyOf names: Set<String>) -> Bool {
         e.elements.contains { names.contains($0.name) || contains($0, anyOf: names) }
+    }
+
+    /// A paragraph that is the page title again (sites that set their headline in a styled <p>).
+    private func repeatsTitle(_ e: MarkupElement, stats: TextStats) -> Bool {
+        guard let title, stats.length >= 15, stats.length < 300 else { return false }
+        let text = PlainText.collapse(e.text).lowercased(), t = PlainText.collapse(title).lowercased()
+        return text == t || (t.hasPrefix(text) && text.unicodeScalars.count * 2 > t.unicodeScalars.count)
     }
 
     /// A heading that repeats the page title (which usually ends in " - Site Name").

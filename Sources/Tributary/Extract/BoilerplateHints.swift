@@ -77,6 +77,8 @@ enum BoilerplateHints {
         guard text.unicodeScalars.count < 80 else { return false }
         for phrase in furniturePhrases where text.containsBytes(phrase) { return true }
         for prefix in furniturePrefixes where text.hasPrefix(prefix) { return true }
+        // "Comments", "12 comments", "0 Comments"
+        if text.hasSuffix("comments") || text.hasSuffix("comment"), text.split(separator: " ").count <= 2 { return true }
         let digits = text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
         if digits, isDateLine(text) || isSlideCounter(text) { return true }
         // "3 min read", "⏱ 5 minute read", "Reading time: 4 minutes"
@@ -111,5 +113,7 @@ enum BoilerplateHints {
         "sign up for", "subscribe to our", "newsletter", "posts list", "related posts", "related articles",
         "related stories", "read more:", "advertisement", "click here to", "cookie", "all rights reserved",
         "reading time", "min read", "minute read", "minutes read", "لوڈ ہو رہا", "مزید پڑھیں",
+        "post a comment", "leave a comment", "leave a reply", "tell us what you think", "requires javascript",
+        "click here for more", "delivered to your inbox", "sign up today",
     ]
 }
