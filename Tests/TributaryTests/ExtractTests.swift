@@ -113,6 +113,11 @@ final class ExtractTests: XCTestCase {
         let limited = FullTextOutcome.decide(response(429, headers: ["retry-after": "7200"]), attempts: 0, now: now) { _ in "x" }
         XCTAssertEqual(limited, .failed(error: "HTTP 429", retryAt: now.addingTimeInterval(7200),
                                         hostHold: PollOutcome.HostHold(host: HTTPFetcher.hostKey("https://news.example/a"), until: now.addingTimeInterval(7200))))
+        // A PDF is not retried: it will never have an article.
+        XCTAssertEqual(FullTextOutcome.decide(response(200, headers: ["content-type": "application/pdf"]), attempts: 0, now: now) { _ in "x" },
+                       .failed(error: "not a web page (application/pdf)", retryAt: nil, hostHold: nil))
+        XCTAssertEqual(FullTextOutcome.decide(response(200, headers: ["content-type": "text/html; charset=utf-8"]), attempts: 0, now: now) { _ in "<p>a</p>" },
+                       .article(html: "<p>a</p>"))
         XCTAssertEqual(FullTextOutcome.decide(response(0, failure: .hostBackoff(until: now.addingTimeInterval(60))), attempts: 3, now: now) { _ in "x" },
                        .waiting(until: now.addingTimeInterval(60)))
         if case .failed(let error, _, _) = FullTextOutcome.decide(response(0, failure: .timeout("read")), attempts: 0, now: now, extract: { _ in "x" }) {

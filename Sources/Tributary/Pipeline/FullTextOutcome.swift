@@ -36,6 +36,12 @@ public enum FullTextOutcome: Sendable, Equatable {
             let wait = ResponseHeaders.retryAfter(response.headers, now: now)
             return fail("HTTP \(status)", after: wait, hold: status == 429 || status == 503)
         }
+        // A link to a PDF, a picture or a feed has no article to extract, now or later.
+        if let type = response.headers["content-type"]?.lowercased(), !type.isBlank,
+           !type.contains("html"), !type.hasPrefix("text/plain") {
+            let kind = type.split(separator: ";").first.map(String.init) ?? type
+            return .failed(error: "not a web page (\(kind.trimmed))", retryAt: nil, hostHold: nil)
+        }
         guard let html = extract(response), !html.isBlank else { return fail("no article found on the page") }
         return .article(html: html)
     }
