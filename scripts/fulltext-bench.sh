@@ -3,12 +3,14 @@
 #   scripts/fulltext-bench.sh [ITEMS]   ITEMS new items (default 1000) in 20 loopback feeds, each linking
 #                                       a news-like page of about 80 KB (article, navigation, scripts,
 #                                       related posts, comments)
-# Prints the CPU of `tributary poll` with full_text off and on, the difference per page, and the
-# per-page CPU of `tributary extract` over ../shared/fulltext (whole process, start-up included).
+# Prints the CPU of `tributary poll` with full_text off and on, the difference per page, the per-page
+# CPU of `tributary extract` over ../shared/fulltext (whole process, start-up included), the same in one
+# process, and the start-up alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITEMS="${1:-1000}"
 swift build -c release --static-swift-stdlib --product tributary >/dev/null
+swift build -c release --static-swift-stdlib --product tributary-bench >/dev/null
 BIN="$PWD/.build/release/tributary"
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -75,6 +77,11 @@ echo "chrome strings in the merged file: $(grep -o "Posts List\|Loading weather\
 if [ -d ../shared/fulltext/pages ]; then
     echo "== tributary extract over ../shared/fulltext (whole process per page)"
     python3 ../shared/fulltext/score.py ../shared/fulltext/pages --cmd "$BIN extract {html} --url {url}" | tail -2
+    .build/release/tributary-bench extract ../shared/fulltext/pages
+    printf 'start-up alone (extract on a 93-byte page): '
+    printf '<p>Hello there, this is a small page with a paragraph of text.</p>' > "$work/tiny.html"
+    /usr/bin/time -f "%U %S" -o "$work/t.txt" bash -c "for i in \$(seq 50); do $BIN extract $work/tiny.html >/dev/null; done"
+    read -r u s < "$work/t.txt"; echo "$u $s" | awk '{printf "%.1f ms of CPU\n", ($1 + $2) * 1000 / 50}'
 fi
 if [ -d .build/test-artifacts/news-page ]; then
     # Written by ExtractTests: the modelled news page, expected = its headline and body.

@@ -10,6 +10,8 @@ import Glibc
 //   tributary-bench parse DIR [PASSES]   parse every feed file in DIR from memory, best of PASSES
 //                                        (PARSE_ONLY=1: skip the libxml2 comparison runs)
 //   tributary-bench emit DB N            fill DB with N synthetic items (once), then time rewriting a 500-entry output
+//   tributary-bench extract DIR          the full-text extractor in one process over DIR/*/page.html (start-up
+//                                        left out): CPU per page, for scripts/fulltext-bench.sh
 
 func cpuSeconds() -> Double {
     var usage = rusage()
@@ -164,13 +166,29 @@ func emitBenchmark(database: String, items: Int) throws {
                  try reopened.itemCount(), bytes / 1024, timings[timings.count / 2], timings[0]))
 }
 
+func extractBenchmark(directory: String) throws {
+    let folders = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    let pages = folders.compactMap { FileManager.default.contents(atPath: "\(directory)/\($0)/page.html").map { [UInt8]($0) } }
+    var best = Double.infinity, characters = 0
+    for _ in 0..<3 {
+        let start = cpuSeconds()
+        characters = 0
+        for page in pages { characters += ArticlePage.extract(page, url: nil)?.plainText.utf8.count ?? 0 }
+        best = min(best, cpuSeconds() - start)
+    }
+    print(String(format: "extract: %d pages, %.1f ms of CPU per page in one process (best of 3), %d bytes of text",
+                 pages.count, best * 1000 / Double(max(pages.count, 1)), characters))
+}
+
 let arguments = CommandLine.arguments
-guard arguments.count >= 3, ["parse", "emit"].contains(arguments[1]) else {
-    FileHandle.standardError.write(Data("usage: tributary-bench parse DIR [PASSES] | emit DB N\n".utf8))
+guard arguments.count >= 3, ["parse", "emit", "extract"].contains(arguments[1]) else {
+    FileHandle.standardError.write(Data("usage: tributary-bench parse DIR [PASSES] | emit DB N | extract DIR\n".utf8))
     exit(2)
 }
 do {
-    if arguments[1] == "emit" {
+    if arguments[1] == "extract" {
+        try extractBenchmark(directory: arguments[2])
+    } else if arguments[1] == "emit" {
         try emitBenchmark(database: arguments[2], items: arguments.count > 3 ? Int(arguments[3]) ?? 1_000_000 : 1_000_000)
     } else {
         try parseBenchmark(directory: arguments[2], passes: arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3)
