@@ -42,6 +42,8 @@ struct ArticleCleaning {
         let words = BoilerplateHints.attributeText(e)
         if stats.length < 200, BoilerplateHints.matches(words, any: Self.bylineWords), e.name != "body", e.name != "article" { return true }
         if stats.length > 0, stats.length < 80, BoilerplateHints.isFurnitureLine(PlainText.collapse(e.text)) { return true }
+        if stats.length >= 20, stats.length < 400, BoilerplateHints.blocks.contains(e.name),
+           BoilerplateHints.isTrailer(PlainText.collapse(e.text).lowercased()) { return true }
         if BoilerplateHints.blocks.contains(e.name), stats.linkDensity > 0.3, stats.length < 2000 {
             let text = PlainText.collapse(e.text).lowercased()
             if BoilerplateHints.furniturePrefixes.contains(where: { text.hasPrefix($0) }) { return true }

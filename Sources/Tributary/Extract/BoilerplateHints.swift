@@ -97,6 +97,21 @@ enum BoilerplateHints {
         return year || clock || slashed
     }
 
+    /// Paragraphs under an article that are not of it: copyright notices, citation lines, how to reach the
+    /// author. Whole blocks of up to a few hundred characters, lower-cased.
+    static func isTrailer(_ text: String) -> Bool {
+        guard text.unicodeScalars.count < 400 else { return false }
+        for prefix in trailerPrefixes where text.hasPrefix(prefix) { return true }
+        for phrase in trailerPhrases where text.containsBytes(phrase) { return true }
+        return false
+    }
+
+    static let trailerPrefixes = ["citation:", "have a tip?", "email ", "e-mail ", "copyright ©", "© copyright", "(c) copyright"]
+    static let trailerPhrases = [
+        "subject to copyright", "all rights reserved", "may not be reproduced", "may not be published, broadcast",
+        "or follow him on", "or follow her on", "or follow them on", "may be reached at",
+    ]
+
     /// "Image 2 of 5", "Photo 1 of 12": a gallery's counter.
     static func isSlideCounter(_ text: String) -> Bool {
         let words = text.split(separator: " ")
