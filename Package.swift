@@ -17,8 +17,9 @@ let package = Package(
         // libcurl is not linked: CCurlShim loads it on first use (start-up cost; see CCurlShim.c).
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // SQLite and libcrypto are opened on first use too: CSQLiteShim and CCryptoShim forward to them.
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         // Not linked either: CMicroHTTPDShim loads it on first use.
         .systemLibrary(name: "CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -26,12 +27,14 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl", "CLazyLibrary"]),
         // Opens a shared library on first use (libcurl, libmicrohttpd).
         .target(name: "CLazyLibrary"),
+        .target(name: "CSQLiteShim", dependencies: ["CSQLite", "CLazyLibrary"]),
+        .target(name: "CCryptoShim", dependencies: ["CCrypto", "CLazyLibrary"]),
         // One typed entry point for libmicrohttpd's variadic MHD_start_daemon.
         .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD", "CLazyLibrary"]),
         .target(
             name: "Tributary",
             dependencies: [
-                "CCurl", "CCurlShim", "CLibXML2", "CSQLite", "CCrypto", "CMicroHTTPD", "CMicroHTTPDShim", "CZlib",
+                "CCurl", "CCurlShim", "CLibXML2", "CSQLite", "CSQLiteShim", "CCrypto", "CCryptoShim", "CMicroHTTPD", "CMicroHTTPDShim", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
