@@ -1,4 +1,4 @@
-# Install Tributary as a systemd service. Run `make install` as root after `swift build -c release --static-swift-stdlib`.
+# Install Tributary as a systemd service. Run `make install` as root after `scripts/build-release.sh`.
 PREFIX ?= /usr/local
 CONFDIR ?= /etc/tributary
 STATEDIR ?= /var/lib/tributary
@@ -6,7 +6,7 @@ STATEDIR ?= /var/lib/tributary
 .PHONY: build install test
 
 build:
-	swift build -c release --static-swift-stdlib
+	scripts/build-release.sh
 
 test:
 	scripts/test.sh

@@ -12,8 +12,8 @@ PORT="${PORT:-18187}"
 scripts/install-deps.sh
 command -v nginx >/dev/null || { apt-get install -y -qq nginx-light >/dev/null; }
 [ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
-swift build -c release --static-swift-stdlib --product tributary >/dev/null
-swift build -c release --static-swift-stdlib --product tributary-bench >/dev/null
+scripts/build-release.sh --product tributary >/dev/null
+scripts/build-release.sh --product tributary-bench >/dev/null
 BIN="$PWD/.build/release/tributary"
 
 . scripts/bench-corpus.sh

@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build -c release --static-swift-stdlib
+scripts/build-release.sh
 .build/release/tributary check --config feeds.toml
 exec .build/release/tributary run --config feeds.toml "$@"
