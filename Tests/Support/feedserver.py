@@ -183,7 +183,9 @@ class Handler(BaseHTTPRequestHandler):
                 if status == 200 and self.headers.get("If-None-Match") == etag:
                     status, body = 304, b""
         self.send_response(status)
-        headers.setdefault("Content-Type", "application/xml; charset=utf-8")
+        # Web pages as web pages (full-text tests and benchmarks), everything else as XML.
+        page = self.path.split("?")[0].endswith(".html")
+        headers.setdefault("Content-Type", "text/html; charset=utf-8" if page else "application/xml; charset=utf-8")
         for k, v in headers.items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
