@@ -73,8 +73,13 @@ public enum ArticlePage {
         var best: (article: ExtractedArticle, length: Int)?
         for strictness in ArticleExtractor.Strictness.passes {
             // Each pass reads the page afresh: the last one cut its tree.
-            let parsed = bytes.withUnsafeBytes {
-                HTMLDocumentReader.parse($0, encoding: encoding, remove: [neverArticle] + removeXPaths, select: contentXPath)
+            let parsed: MarkupElement?
+            if encoding == "UTF-8", contentXPath == nil, removeXPaths.isEmpty {
+                parsed = PageTreeBuilder.build(String(decoding: bytes, as: UTF8.self))
+            } else {
+                parsed = bytes.withUnsafeBytes {
+                    HTMLDocumentReader.parse($0, encoding: encoding, remove: [neverArticle] + removeXPaths, select: contentXPath)
+                }
             }
             guard let root = parsed else { return nil }
             guard let article = ArticleExtractor.extract(page: root, url: url, whole: contentXPath != nil, strictness: strictness) else { continue }
