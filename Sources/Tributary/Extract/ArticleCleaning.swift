@@ -3,9 +3,16 @@ import Foundation
 /// Removes from the chosen article what is inside it but not of it: the headline, bylines, link lists,
 /// image strips, furniture lines, empty paragraphs. Top-down: a part removed is not looked into.
 struct ArticleCleaning {
-    let title: String?
     let scores: CandidateScores
-    var byMeasure = true
+    let byMeasure: Bool
+    /// The page title, collapsed and lower-cased once, for the headline checks.
+    private let title: String?
+
+    init(title: String?, scores: CandidateScores, byMeasure: Bool = true) {
+        self.title = title.map { PlainText.collapse($0).lowercased() }
+        self.scores = scores
+        self.byMeasure = byMeasure
+    }
 
     /// Parts removed only when their own measures say so (Readability's "conditional" cleaning).
     static let conditional: Set<String> = ["form", "fieldset", "table", "ul", "ol", "div", "section", "figure", "dl", "header"]
@@ -41,20 +48,28 @@ struct ArticleCleaning {
         let stats = scores.stats(e)
         let words = BoilerplateHints.attributeText(e)
         if stats.length < 200, BoilerplateHints.matches(words, any: Self.bylineWords), e.name != "body", e.name != "article" { return true }
-        if stats.length > 0, stats.length < 80, BoilerplateHints.isFurnitureLine(PlainText.collapse(e.text)) { return true }
-        if stats.length >= 20, stats.length < 400, BoilerplateHints.blocks.contains(e.name),
-           BoilerplateHints.isTrailer(PlainText.collapse(e.text).lowercased()) { return true }
-        if BoilerplateHints.blocks.contains(e.name), stats.linkDensity > 0.3, stats.length < 2000 {
-            let text = PlainText.collapse(e.text).lowercased()
-            if BoilerplateHints.furniturePrefixes.contains(where: { text.hasPrefix($0) }) { return true }
+        // The element's text, collapsed, made at most once and only for the checks that read it.
+        var collapsed: String?
+        func text() -> String {
+            if let collapsed { return collapsed }
+            let made = PlainText.collapse(e.text)
+            collapsed = made
+            return made
+        }
+        if stats.length > 0, stats.length < 80, BoilerplateHints.isFurnitureLine(text()) { return true }
+        let block = BoilerplateHints.blocks.contains(e.name)
+        if block, stats.length >= 20, stats.length < 400, BoilerplateHints.isTrailer(text().lowercased()) { return true }
+        if block, stats.linkDensity > 0.3, stats.length < 2000 {
+            let lower = text().lowercased()
+            if BoilerplateHints.furniturePrefixes.contains(where: { lower.hasPrefix($0) }) { return true }
         }
         if Self.linkOnlyBlocks.contains(e.name), stats.length > 0, stats.length < 120, stats.linkDensity >= 0.9 { return true }
         switch e.name {
         case "h1": return true
         case "h2", "h3", "h4", "h5", "h6":
-            return BoilerplateHints.weight(e) < 0 || stats.linkDensity > 0.33 || duplicatesTitle(e)
+            return BoilerplateHints.weight(e) < 0 || stats.linkDensity > 0.33 || duplicatesTitle(text)
         case "p":
-            return stats.length == 0 && !contains(e, anyOf: Self.media) || repeatsTitle(e, stats: stats)
+            return stats.length == 0 && !contains(e, anyOf: Self.media) || repeatsTitle(text, stats: stats)
         default:
             return byMeasure && Self.conditional.contains(e.name) && removedByMeasure(e, stats: stats, inList: inList)
         }
@@ -98,17 +113,17 @@ struct ArticleCleaning {
     }
 
     /// A paragraph that is the page title again (sites that set their headline in a styled <p>).
-    private func repeatsTitle(_ e: MarkupElement, stats: TextStats) -> Bool {
+    private func repeatsTitle(_ collapsed: () -> String, stats: TextStats) -> Bool {
         guard let title, stats.length >= 15, stats.length < 300 else { return false }
-        let text = PlainText.collapse(e.text).lowercased(), t = PlainText.collapse(title).lowercased()
-        return text == t || (t.hasPrefix(text) && text.unicodeScalars.count * 2 > t.unicodeScalars.count)
+        let text = collapsed().lowercased()
+        return text == title || (title.hasPrefix(text) && text.unicodeScalars.count * 2 > title.unicodeScalars.count)
     }
 
     /// A heading that repeats the page title (which usually ends in " - Site Name").
-    private func duplicatesTitle(_ heading: MarkupElement) -> Bool {
+    private func duplicatesTitle(_ collapsed: () -> String) -> Bool {
         guard let title else { return false }
-        let h = PlainText.collapse(heading.text).lowercased(), t = PlainText.collapse(title).lowercased()
-        guard h.count >= 15 else { return false }
-        return t.containsBytes(h) || h.containsBytes(t)
+        let heading = collapsed().lowercased()
+        guard heading.count >= 15 else { return false }
+        return title.containsBytes(heading) || heading.containsBytes(title)
     }
 }

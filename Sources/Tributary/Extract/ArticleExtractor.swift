@@ -8,6 +8,15 @@ public struct ExtractedArticle {
     public let title: String?
     /// What relative links resolve against: `<base href>` resolved against the page's address.
     public let base: String?
+    /// The article's text, made once: the extractor judges its length, and callers print or store it.
+    public let plainText: String
+
+    init(content: MarkupElement, title: String?, base: String?) {
+        self.content = content
+        self.title = title
+        self.base = base
+        plainText = Self.text(of: content)
+    }
 }
 
 /// Finds the article in a page: text density and commas per block, pushed up to the containers that
@@ -15,7 +24,6 @@ public struct ExtractedArticle {
 /// those of its siblings that look like it, then cleaned of furniture. The published ideas of
 /// Readability, boilerpipe and jusText, rewritten for this tree.
 enum ArticleExtractor {
-    /// `whole`: the page is already the article (a site rule chose it); it is only cleaned.
     /// How hard names and measures are trusted. Pages that defeat a pass are read again with less of it,
     /// as Readability does: a page whose article div is named "widget" loses nothing then.
     struct Strictness: Equatable {
@@ -24,6 +32,7 @@ enum ArticleExtractor {
         static let passes = [Strictness(), Strictness(pruneByName: false), Strictness(pruneByName: false, cleanByMeasure: false)]
     }
 
+    /// `whole`: the page is already the article (a site rule chose it); it is only cleaned.
     static func extract(page root: MarkupElement, url: String?, whole: Bool = false, strictness: Strictness = Strictness()) -> ExtractedArticle? {
         var title: String?, ogTitle: String?, base = url.flatMap { $0.isEmpty ? nil : $0 }
         readHead(root, title: &title, ogTitle: &ogTitle, base: &base, pageURL: url)

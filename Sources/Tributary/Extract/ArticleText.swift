@@ -1,10 +1,10 @@
 import Foundation
 
-/// An extracted article as text (paragraphs apart by a blank line) or as sanitized HTML.
+/// An extracted article as text or as sanitized HTML.
 extension ExtractedArticle {
-    /// The article's text. Captions stay in the HTML, beside their pictures; as text they would read as
-    /// stray sentences between paragraphs.
-    public var plainText: String {
+    /// The article's text, paragraphs apart by a blank line. Captions stay in the HTML, beside their
+    /// pictures; as text they would read as stray sentences between paragraphs.
+    static func text(of content: MarkupElement) -> String {
         var paragraphs: [String] = []
         var line = ""
         func flush() {
@@ -23,7 +23,7 @@ extension ExtractedArticle {
                     let block = BoilerplateHints.blocks.contains(e.name)
                     if block { flush() }
                     walk(e)
-                    if block { flush() } else if e.name == "img" { continue }
+                    if block { flush() }
                 }
             }
         }
@@ -70,16 +70,14 @@ public enum ArticlePage {
     public static func extract(_ bytes: [UInt8], httpCharset: String? = nil, url: String?,
                                contentXPath: String? = nil, removeXPaths: [String] = []) -> ExtractedArticle? {
         let encoding = PageCharset.decide(bytes: bytes, httpCharset: httpCharset)
+        // UTF-8 pages without site rules are read from the parser's events; the rest through libxml2's tree.
+        let events = encoding == "UTF-8" && contentXPath == nil && removeXPaths.isEmpty
+        let text = events ? String(decoding: bytes, as: UTF8.self) : ""
         var best: (article: ExtractedArticle, length: Int)?
         for strictness in ArticleExtractor.Strictness.passes {
             // Each pass reads the page afresh: the last one cut its tree.
-            let parsed: MarkupElement?
-            if encoding == "UTF-8", contentXPath == nil, removeXPaths.isEmpty {
-                parsed = PageTreeBuilder.build(String(decoding: bytes, as: UTF8.self))
-            } else {
-                parsed = bytes.withUnsafeBytes {
-                    HTMLDocumentReader.parse($0, encoding: encoding, remove: [neverArticle] + removeXPaths, select: contentXPath)
-                }
+            let parsed = events ? PageTreeBuilder.build(text) : bytes.withUnsafeBytes {
+                HTMLDocumentReader.parse($0, encoding: encoding, remove: [neverArticle] + removeXPaths, select: contentXPath)
             }
             guard let root = parsed else { return nil }
             guard let article = ArticleExtractor.extract(page: root, url: url, whole: contentXPath != nil, strictness: strictness) else { continue }
@@ -90,9 +88,10 @@ public enum ArticlePage {
         return (best?.length ?? 0) > 0 ? best?.article : nil
     }
 
-    /// Dropped in libxml2's tree, before it becomes Swift values: scripts and styles are most of a
-    /// modern page's bytes, and copying them out only to remove them cost more than the rest.
-    static let neverArticle = "//script|//style|//noscript|//template|//svg|//iframe|//object|//embed|//select|//textarea|//canvas"
+    /// Dropped in libxml2's tree, before it becomes Swift values (what `PageTreeBuilder` leaves out): scripts
+    /// and styles are most of a modern page's bytes, and copying them out only to remove them cost more
+    /// than the rest.
+    static let neverArticle = PageTreeBuilder.leftOut.sorted().map { "//" + $0 }.joined(separator: "|")
 
     /// Below this many characters an article is suspect, and the page is read again more leniently.
     static let minimumLength = 250

@@ -41,17 +41,7 @@ final class CandidateScores {
     /// Measures of the element's whole text, cached (call `forget` after changing the tree below it).
     func stats(_ element: MarkupElement) -> TextStats {
         if let known = cache[ObjectIdentifier(element)] { return known }
-        var total = TextStats()
-        for child in element.children {
-            switch child {
-            case .text(let s): total = total + TextStats.of(s)
-            case .utf8(let b): total = total + TextStats.of(String(decoding: b, as: UTF8.self))
-            case .element(let e):
-                var s = stats(e)
-                if e.name == "a" { s.linkLength = s.length }
-                total = total + s
-            }
-        }
+        let total = measure(element, blocks: true)
         cache[ObjectIdentifier(element)] = total
         return total
     }
@@ -59,17 +49,20 @@ final class CandidateScores {
     func forget() { cache.removeAll(keepingCapacity: true) }
 
     /// Measures of the text an element holds outside its block children.
-    func inlineStats(_ element: MarkupElement) -> TextStats {
+    func inlineStats(_ element: MarkupElement) -> TextStats { measure(element, blocks: false) }
+
+    /// The children's text, a link's all counted as link text; `blocks` false leaves block children out.
+    private func measure(_ element: MarkupElement, blocks: Bool) -> TextStats {
         var total = TextStats()
         for child in element.children {
             switch child {
             case .text(let s): total = total + TextStats.of(s)
             case .utf8(let b): total = total + TextStats.of(String(decoding: b, as: UTF8.self))
-            case .element(let e) where !BoilerplateHints.blocks.contains(e.name):
+            case .element(let e):
+                guard blocks || !BoilerplateHints.blocks.contains(e.name) else { continue }
                 var s = stats(e)
                 if e.name == "a" { s.linkLength = s.length }
                 total = total + s
-            default: break
             }
         }
         return total
