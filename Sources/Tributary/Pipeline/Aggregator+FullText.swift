@@ -49,10 +49,7 @@ extension Aggregator {
                     try store.postponeFullText(itemID: job.itemID, until: until)
                 case .failed(let error, let retryAt, let hold):
                     try store.recordFullTextFailure(itemID: job.itemID, error: error, retryAt: retryAt)
-                    if let hold {
-                        hostHolds[hold.host] = hold.until
-                        try store.holdHost(hold.host, until: hold.until)
-                    }
+                    if let hold { holdHost(hold) }
                     result.failed += 1
                     logger.warning(retryAt == nil ? "full text given up: the item keeps its summary" : "full text failed; retrying later",
                                    metadata: ["feed": "\(feed.name)", "url": "\(job.url)", "error": "\(error)",

@@ -15,7 +15,7 @@ public final class Aggregator {
     private(set) var records: [String: FeedRecord] = [:]
     private var lastPrune: Date?
     /// Hosts (`host:port`) that answered 429/503 with Retry-After, and until when to leave them alone.
-    var hostHolds: [String: Date] = [:]
+    private(set) var hostHolds: [String: Date] = [:]
     /// Whether the outputs may differ from what was last written (new items, a new config, pruning).
     var outputsStale = true
     /// Called after each feed's result is stored; the daemon feeds the watchdog from it.
@@ -143,18 +143,21 @@ public final class Aggregator {
         return report
     }
 
+    /// Leaves a host alone until the hold ends, for feeds and pages alike, across restarts.
+    func holdHost(_ hold: PollOutcome.HostHold) {
+        hostHolds[hold.host] = hold.until
+        do { try store.holdHost(hold.host, until: hold.until) } catch {
+            logger.error("cannot persist host hold", metadata: ["host": "\(hold.host)", "error": "\(error)"])
+        }
+    }
+
     /// Applies the poll-outcome rules to one response, then stores, schedules and logs the result.
     private func handle(_ response: FetchResponse, feed: FeedSettings, record: FeedRecord, now: Date) -> FeedPollReport {
         let outcome = PollOutcome.decide(response, feed: feed, record: record, planner: planner, now: now) { response throws(FeedParseError) in
             TextRepair.repair(try parser.parse(response.body, baseURL: response.effectiveURL, httpCharset: response.charset))
         }
         var state = outcome.state
-        if let hold = outcome.hostHold {
-            hostHolds[hold.host] = hold.until
-            do { try store.holdHost(hold.host, until: hold.until) } catch {
-                logger.error("cannot persist host hold", metadata: ["host": "\(hold.host)", "error": "\(error)"])
-            }
-        }
+        if let hold = outcome.hostHold { holdHost(hold) }
         switch outcome.notice {
         case .gone?:
             logger.warning("feed gone, polling stopped", metadata: ["feed": "\(feed.name)", "url": "\(feed.url)"])

@@ -18,13 +18,11 @@ public enum FullTextOutcome: Sendable, Equatable {
 
     public static func decide(_ response: FetchResponse, attempts: Int, now: Date,
                               extract: (FetchResponse) -> String?) -> FullTextOutcome {
-        func fail(_ error: String, after wait: TimeInterval? = nil, hold: Bool = false) -> FullTextOutcome {
+        func fail(_ error: String, after wait: TimeInterval? = nil, hostHold: PollOutcome.HostHold? = nil) -> FullTextOutcome {
             let attempt = attempts + 1
             guard attempt < maximumAttempts else { return .failed(error: error, retryAt: nil, hostHold: nil) }
             let backoff = min(firstRetryDelay * pow(2, Double(attempt - 1)), longestRetryDelay)
-            let until = now.addingTimeInterval(max(wait ?? 0, backoff))
-            let hostHold = hold && wait != nil ? PollOutcome.HostHold(host: HTTPFetcher.hostKey(response.effectiveURL), until: now.addingTimeInterval(wait!)) : nil
-            return .failed(error: error, retryAt: until, hostHold: hostHold)
+            return .failed(error: error, retryAt: now.addingTimeInterval(max(wait ?? 0, backoff)), hostHold: hostHold)
         }
         if case .hostBackoff(let until) = response.failure {
             // Not this page's failure: it waits for its host without spending an attempt.
@@ -33,8 +31,11 @@ public enum FullTextOutcome: Sendable, Equatable {
         if let failure = response.failure { return fail(failure.description) }
         let status = response.status
         guard (200..<300).contains(status) else {
-            let wait = ResponseHeaders.retryAfter(response.headers, now: now)
-            return fail("HTTP \(status)", after: wait, hold: status == 429 || status == 503)
+            // 429/503 with Retry-After holds the host, by the same rule as for feeds.
+            if let asked = PollOutcome.HostHold.requested(by: response, now: now) {
+                return fail("HTTP \(status)", after: asked.hold.until.timeIntervalSince(now), hostHold: asked.hold)
+            }
+            return fail("HTTP \(status)", after: ResponseHeaders.retryAfter(response.headers, now: now))
         }
         // A link to a PDF, a picture or a feed has no article to extract, now or later.
         if let type = response.headers["content-type"]?.lowercased(), !type.isBlank,

@@ -10,6 +10,16 @@ public struct PollOutcome: Sendable {
     public struct HostHold: Sendable, Equatable {
         public var host: String
         public var until: Date
+
+        /// What a 429 or 503 with Retry-After asks for: its whole host and port left alone until the time
+        /// it names (at least a second away, at most `PollPlanner.maximumDelay`), and the wait as the
+        /// server said it. Nil for any other answer. Feed polls and full-text pages both obey it.
+        static func requested(by response: FetchResponse, now: Date) -> (hold: HostHold, wait: TimeInterval)? {
+            guard response.failure == nil, response.status == 429 || response.status == 503,
+                  let wait = ResponseHeaders.retryAfter(response.headers, now: now) else { return nil }
+            let until = now.addingTimeInterval(min(max(wait, 1), PollPlanner.maximumDelay))
+            return (HostHold(host: HTTPFetcher.hostKey(response.effectiveURL), until: until), wait)
+        }
     }
 
     /// Events worth a log line of their own.
@@ -89,13 +99,12 @@ public struct PollOutcome: Sendable {
             outcome.state.failures = record.failures + 1
             outcome.state.gone = true
             outcome.notice = .gone
-        } else if status == 429 || status == 503, let wait = ResponseHeaders.retryAfter(response.headers, now: now) {
+        } else if let (hold, wait) = HostHold.requested(by: response, now: now) {
             outcome.state.lastError = "HTTP \(status), asked to retry after \(Int(min(wait, 1e9))) s"
             outcome.state.failures = record.failures + 1
-            let until = now.addingTimeInterval(min(max(wait, 1), PollPlanner.maximumDelay))
-            outcome.state.nextPollAt = until
+            outcome.state.nextPollAt = hold.until
             // Retry-After speaks for the whole host and port, not just this feed.
-            outcome.hostHold = HostHold(host: HTTPFetcher.hostKey(response.effectiveURL), until: until)
+            outcome.hostHold = hold
             outcome.notice = .hostAskedToWait(seconds: Int(min(wait, 1e9)))
         } else if status == 404 {
             // Often a feed that moved without a redirect: checked again daily, not with backoff.

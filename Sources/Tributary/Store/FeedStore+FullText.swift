@@ -47,11 +47,14 @@ extension FeedStore {
     }
 
     /// Stores an extracted article; the item is done until its feed changes it.
+    /// One transaction: the article and the item's change time land together, or neither does.
     public func recordFullText(itemID: Int64, content: String, now: Date) throws(StoreError) {
-        try db.run("""
-            UPDATE full_texts SET content = ?, next_attempt_at = NULL, last_error = NULL, fetched_at = ? WHERE item_id = ?
-            """, [.text(content), .real(now.timeIntervalSince1970), .int(itemID)])
-        try db.run("UPDATE items SET changed_at = ? WHERE id = ?", [.real(now.timeIntervalSince1970), .int(itemID)])
+        try db.transaction { () throws(StoreError) in
+            try db.run("""
+                UPDATE full_texts SET content = ?, next_attempt_at = NULL, last_error = NULL, fetched_at = ? WHERE item_id = ?
+                """, [.text(content), .real(now.timeIntervalSince1970), .int(itemID)])
+            try db.run("UPDATE items SET changed_at = ? WHERE id = ?", [.real(now.timeIntervalSince1970), .int(itemID)])
+        }
     }
 
     /// Records a failed attempt; `retryAt` nil gives up, and the item keeps the feed's text.
