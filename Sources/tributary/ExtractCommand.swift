@@ -32,7 +32,7 @@ struct Extract: ParsableCommand {
 
     /// The command itself; 0, 1 (no article) or 2 (unreadable file, bad XPath).
     static func execute(file: String, url: String?, html: Bool, charset: String?, contentXPath: String?, removeXPaths: [String]) -> Int32 {
-        guard let bytes = readFile(file) else {
+        guard let bytes = fileBytes(file) else {
             FileHandle.standardError.write(Data("\(file): cannot read\n".utf8))
             return 2
         }
@@ -47,23 +47,6 @@ struct Extract: ParsableCommand {
         FileHandle.standardOutput.write(Data(((html ? article.html : article.plainText) + "\n").utf8))
         // Done: the page's trees are not taken apart one node at a time only for the process to end.
         Glibc.exit(0)
-    }
-
-    /// The file's bytes, read with two system calls (Foundation's file reading costs more than that).
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
-            guard n > 0 else { return n == 0 ? Array(bytes[..<done]) : nil }
-            done += n
-        }
-        return bytes
     }
 
     /// `extract` with plain arguments, without the argument parser: scoring runs it once per page, and the

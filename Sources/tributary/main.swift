@@ -233,11 +233,30 @@ struct Discover: ParsableCommand {
 
 /// The bytes of an input file, or a one-line error and exit status 1.
 func readInput(_ path: String) throws -> Data {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let bytes = fileBytes(path) else {
         FileHandle.standardError.write(Data("tributary: cannot read \(path)\n".utf8))
         throw ExitCode(1)
     }
-    return data
+    return Data(bytes)
+}
+
+/// A file's bytes, read with plain system calls (Foundation's file reading costs a short command more
+/// than that); nil when it cannot be opened or read (a folder, say).
+func fileBytes(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    let sizeHint = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
+    var bytes = [UInt8](repeating: 0, count: max(sizeHint, 65_536))
+    var done = 0
+    while true {
+        if done == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
+        if n < 0 { return nil }
+        if n == 0 { return Array(bytes[..<done]) }
+        done += n
+    }
 }
 
 let arguments = CommandLine.arguments
