@@ -1,0 +1,179 @@
+import Foundation
+
+/// What near-duplicate detection reads of a story: its letters once the differences outlets introduce
+/// when they re-publish agency copy are folded away, and its numbers with the word after each.
+///
+/// Folded: compatibility forms (Arabic presentation forms, full-width Latin), case, Arabic and Urdu
+/// diacritics, tatweel and zero-width characters; the letter variants that Arabic and Urdu keyboards give
+/// for one letter (ي ى ئ → ی, ك → ک, ه ة ۃ ۀ → ہ, أ إ آ ٱ → ا, ؤ → و, ۓ → ے); Arabic-Indic and Persian
+/// digits to ASCII. Whatever is not a letter, mark or digit separates words. The dateline ("KARACHI, Dec 1
+/// (APP):", "سیالکوٹ ۔ 07 ستمبر (اے پی پی)") goes: each outlet writes its own.
+public struct StoryText: Sendable, Equatable {
+    /// The body's letters with the words run together: Urdu word spacing differs from paper to paper
+    /// ("اورچین" / "اور چین"), so shingles span word boundaries.
+    let letters: [UInt32]
+    /// Where each body word ends in `letters`.
+    let wordEnds: [Int32]
+    let titleLetters: [UInt32]
+    /// Numbers of the title and body, each with the word that follows it ("31 killed").
+    let numbers: [NumberInContext]
+
+    struct NumberInContext: Sendable, Equatable {
+        var value: String
+        /// The next word when it is not itself a number; nil at the end.
+        var next: String?
+    }
+
+    public var wordCount: Int { wordEnds.count }
+
+    /// `title` and `text` are plain text (no markup).
+    public init(title: String?, text: String?) {
+        var body = Folded()
+        body.append(String(Self.withoutDateline(text ?? "")))
+        var heading = Folded()
+        heading.append(title ?? "")
+        letters = body.letters
+        wordEnds = body.wordEnds
+        titleLetters = heading.letters
+        numbers = heading.numbers() + body.numbers()
+    }
+
+    /// The letters of the first `words` words.
+    func lead(_ words: Int) -> ArraySlice<UInt32> {
+        guard words < wordEnds.count else { return letters[...] }
+        return words <= 0 ? [] : letters[..<Int(wordEnds[words - 1])]
+    }
+
+    // MARK: folding
+
+    private struct Folded {
+        var letters: [UInt32] = []
+        var wordEnds: [Int32] = []
+        var inWord = false
+
+        mutating func append(_ text: String) {
+            let needsCompatibility = text.unicodeScalars.contains { $0.value >= 0xFB00 || (0x2460...0x24FF).contains($0.value) }
+            let source = needsCompatibility ? text.precomposedStringWithCompatibilityMapping : text
+            letters.reserveCapacity(source.utf8.count / 2)
+            for scalar in source.unicodeScalars {
+                if let folded = StoryText.fold(scalar) {
+                    if folded == 0 { continue }  // dropped without separating: diacritics, tatweel, joiners
+                    letters.append(folded)
+                    inWord = true
+                } else if inWord {
+                    wordEnds.append(Int32(letters.count))
+                    inWord = false
+                }
+            }
+            if inWord {
+                wordEnds.append(Int32(letters.count))
+                inWord = false
+            }
+        }
+
+        func numbers() -> [NumberInContext] {
+            var found: [NumberInContext] = []
+            var start = 0
+            var words: [ArraySlice<UInt32>] = []
+            words.reserveCapacity(wordEnds.count)
+            for end in wordEnds {
+                words.append(letters[start..<Int(end)])
+                start = Int(end)
+            }
+            func isNumber(_ w: ArraySlice<UInt32>) -> Bool { w.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+            func text(_ w: ArraySlice<UInt32>) -> String {
+                var s = String.UnicodeScalarView()
+                for v in w { if let scalar = Unicode.Scalar(v) { s.append(scalar) } }
+                return String(s)
+            }
+            for (i, word) in words.enumerated() where isNumber(word) {
+                let next = i + 1 < words.count && !isNumber(words[i + 1]) ? text(words[i + 1]) : nil
+                found.append(NumberInContext(value: text(word), next: next))
+            }
+            return found
+        }
+    }
+
+    /// The folded scalar value; 0 to drop it silently; nil for a word separator.
+    static func fold(_ scalar: Unicode.Scalar) -> UInt32? {
+        let v = scalar.value
+        switch v {
+        case 0x30...0x39, 0x61...0x7A: return v
+        case 0x41...0x5A: return v + 0x20
+        case 0x00...0x7F: return nil
+        case 0x064B...0x065F, 0x0670, 0x0640, 0x06D6...0x06ED, 0x200B...0x200F, 0x2060...0x2064, 0xFEFF, 0x061C, 0x00AD:
+            return 0
+        case 0x0660...0x0669: return v - 0x0660 + 0x30
+        case 0x06F0...0x06F9: return v - 0x06F0 + 0x30
+        case 0x064A, 0x0649, 0x0626: return 0x06CC  // ی
+        case 0x0643: return 0x06A9  // ک
+        case 0x0647, 0x0629, 0x06C3, 0x06C0: return 0x06C1  // ہ
+        case 0x0623, 0x0625, 0x0622, 0x0671: return 0x0627  // ا
+        case 0x0624: return 0x0648  // و
+        case 0x06D3: return 0x06D2  // ے
+        default:
+            let properties = scalar.properties
+            if properties.isAlphabetic || properties.numericType == .decimal {
+                if properties.isUppercase, let lower = properties.lowercaseMapping.unicodeScalars.first {
+                    return lower.value
+                }
+                return v
+            }
+            switch properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: return v
+            default: return nil
+            }
+        }
+    }
+
+    // MARK: dateline
+
+    /// The text after its dateline, when it opens with one: a place (and date) with the agency or desk in
+    /// brackets ("LAHORE (Web Desk) –", "اسلام آباد ۔26 اکتوبر (اے پی پی)"), or a short place name and a
+    /// colon or dash ("KARACHI:", "سوات:", "لاہور۔۔۔۔"). Otherwise the text unchanged.
+    static func withoutDateline(_ text: String) -> Substring {
+        let scalars = text.unicodeScalars
+        var head: [(Unicode.Scalar, String.UnicodeScalarView.Index)] = []
+        var index = scalars.startIndex
+        while index < scalars.endIndex && head.count < 120 {
+            head.append((scalars[index], index))
+            index = scalars.index(after: index)
+        }
+        var cut: String.UnicodeScalarView.Index?
+        // Brackets first: the place and date before them may hold a stop ("سیالکوٹ ۔ 07 ستمبر (اے پی پی)").
+        var words = 0, inWord = false, opened = false
+        for (s, at) in head {
+            if s == "(" || s == "[" { opened = true }
+            if (s == ")" || s == "]") && opened {
+                if words <= 10 { cut = scalars.index(after: at) }
+                break
+            }
+            let letter = s.properties.isAlphabetic || s.properties.numericType != nil
+            if letter && !inWord { words += 1 }
+            inWord = letter
+        }
+        if cut == nil {
+            // A colon or dash after at most four words; a hyphen inside a word ("al-Qaeda") does not count.
+            words = 0
+            inWord = false
+            for (offset, (s, at)) in head.prefix(40).enumerated() {
+                if [":", "\u{06D4}", "|", "-", "\u{2013}", "\u{2014}"].contains(s) {
+                    let spaced = s == ":" || s == "\u{06D4}" || s == "|" || !inWord
+                        || offset + 1 >= head.count || head[offset + 1].0 == " "
+                    if words > 0 && words <= 4 && spaced { cut = scalars.index(after: at) }
+                    if spaced || words > 4 { break }
+                }
+                let letter = s.properties.isAlphabetic || s.properties.numericType != nil
+                if letter && !inWord { words += 1 }
+                inWord = letter
+                if words > 4 { break }
+            }
+        }
+        guard var rest = cut else { return Substring(text) }
+        // What separates the dateline from the story: more dashes, stops, colons and spaces.
+        while rest < scalars.endIndex, [":", "\u{06D4}", "-", "\u{2013}", "\u{2014}", "|", ".", ",", " ", "\u{00A0}"].contains(scalars[rest]) {
+            rest = scalars.index(after: rest)
+        }
+        return Substring(scalars[rest...])
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Tributary
+
+/// `tributary same-story`: the daemon's near-duplicate decision on labelled pairs, for evaluation.
+struct SameStoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "same-story",
+        abstract: "Say for each pair of texts whether the daemon would merge them as one story.",
+        discussion: """
+            Reads JSON lines {"id", "a": {"title", "text"}, "b": {...}} (the format of neardup/score.py) and \
+            prints "ID same" or "ID different" for each. Texts are plain text. Publication dates are not \
+            used: this judges the words; the daemon also requires both items within the [identity] window.
+            """)
+
+    @Argument(help: "The pairs, one JSON object a line.")
+    var pairs: String
+
+    @Option(name: .long, help: "Text similarity needed to merge (default \(SameStory.defaultThreshold)), as [identity] threshold.")
+    var threshold: Double = SameStory.defaultThreshold
+
+    @Flag(name: .long, help: "Print the figures behind each answer after it.")
+    var explain = false
+
+    func run() throws {
+        let data = try readInput(pairs)
+        var out = ""
+        var lineNumber = 0
+        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard line.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) else { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let id = object["id"].map({ "\($0)" }),
+                  let a = object["a"] as? [String: Any], let b = object["b"] as? [String: Any] else {
+                FileHandle.standardError.write(Data("\(pairs):\(lineNumber): not a pair object with id, a and b\n".utf8))
+                throw ExitCode(2)
+            }
+            func story(_ side: [String: Any]) -> StoryText {
+                StoryText(title: side["title"] as? String, text: side["text"] as? String)
+            }
+            let evidence = SameStory.compare(story(a), story(b), threshold: threshold)
+            out += "\(id) \(evidence.same ? "same" : "different")"
+            if explain { out += "  \(evidence.summary)" }
+            out += "\n"
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
