@@ -10,7 +10,7 @@ struct TributaryCommand: ParsableCommand {
         abstract: "Merge many news feeds into one, without duplicates.",
         version: Product.version,
         subcommands: [Run.self, Poll.self, Check.self, Status.self, Parse.self, ImportOPML.self, ExportOPML.self,
-                      Discover.self, Extract.self, SameStoryCommand.self])
+                      Discover.self, Extract.self, SameStoryCommand.self, Explain.self])
 }
 
 /// Options shared by the commands that read a configuration.

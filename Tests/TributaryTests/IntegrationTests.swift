@@ -68,7 +68,7 @@ final class IntegrationTests: XCTestCase {
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertTrue(second.stdout.contains("Outlet A: 304"), second.stdout)
         XCTAssertTrue(second.stdout.contains("Outlet B: 304"), second.stdout)
-        XCTAssertTrue(second.stdout.contains("0 new, 0 updated, 0 duplicate, 4 items stored"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("0 new, 0 updated, 0 duplicate, 0 near-duplicate, 4 items stored"), second.stdout)
         let conditional = server.requests().filter { ($0["path"] as? String == "/a.xml" && ($0["n"] as? Int)! >= 2)
             || ($0["path"] as? String == "/b.xml" && ($0["n"] as? Int) == 2) }
         XCTAssertEqual(conditional.count, 3)
@@ -99,12 +99,12 @@ final class IntegrationTests: XCTestCase {
         let first = try TributaryBinary.run(["poll", "--config", config.path])
         XCTAssertTrue(first.stdout.contains("Plain: 200, 3 new"), first.stdout)
         let second = try TributaryBinary.run(["poll", "--config", config.path])
-        XCTAssertTrue(second.stdout.contains("Plain: 200, 0 new, 0 updated, 0 duplicate, 0 unchanged"),
+        XCTAssertTrue(second.stdout.contains("Plain: 200, 0 new, 0 updated, 0 duplicate, 0 near-duplicate, 0 unchanged"),
                       "identical bytes are recognised before parsing: \(second.stdout)")
         XCTAssertTrue(server.requests().allSatisfy { $0["if_none_match"] is NSNull || $0["if_none_match"] == nil })
         try server.routes(["/plain.xml": ["body": outletA(firstTitle: "Edited"), "headers": ["Content-Type": "application/rss+xml"]]])
         let third = try TributaryBinary.run(["poll", "--config", config.path])
-        XCTAssertTrue(third.stdout.contains("Plain: 200, 0 new, 1 updated, 0 duplicate, 2 unchanged"), third.stdout)
+        XCTAssertTrue(third.stdout.contains("Plain: 200, 0 new, 1 updated, 0 duplicate, 0 near-duplicate, 2 unchanged"), third.stdout)
     }
 
     func testEditedItemIsUpdatedInPlace() throws {

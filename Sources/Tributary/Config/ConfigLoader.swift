@@ -80,7 +80,7 @@ struct TableWalker {
     }
 
     mutating func configuration(root: TOMLTable, sourcePath: String, base: URL) throws(ConfigError) -> Configuration {
-        try rejectUnknown(root, allowed: ["storage", "output", "poll", "feed", "log", "serve"], section: .root)
+        try rejectUnknown(root, allowed: ["storage", "output", "poll", "feed", "log", "serve", "identity"], section: .root)
         func resolve(_ p: String) -> String {
             p.hasPrefix("/") ? p : base.appendingPathComponent(p).standardizedFileURL.path
         }
@@ -110,6 +110,8 @@ struct TableWalker {
                 poll.userAgent = ua
             }
         }
+
+        let identity = try identitySettings(root)
 
         var log = LogSettings()
         if let table = try subtable(root, "log") {
@@ -197,7 +199,8 @@ struct TableWalker {
             for (index, element) in array.enumerated() {
                 let section = Section.array("feed", index)
                 guard let table = element.table else { throw fail(section, nil, "must be a table") }
-                try rejectUnknown(table, allowed: ["name", "url", "interval", "tags", "user_agent", "full_text", "content_xpath", "remove_xpath"],
+                try rejectUnknown(table, allowed: ["name", "url", "interval", "tags", "user_agent", "full_text", "content_xpath", "remove_xpath",
+                                                    "near_duplicates"],
                                   section: section)
                 guard let feedURL = try url(table, "url", section) else {
                     throw fail(section, nil, "missing required key \"url\"")
@@ -213,13 +216,17 @@ struct TableWalker {
                 let name = try text(table, "name", section) ?? URL(string: feedURL)?.host ?? feedURL
                 let agent = try text(table, "user_agent", section)
                 if agent?.isEmpty == true { throw fail(section, "user_agent", "must not be empty") }
-                feeds.append(FeedSettings(name: name, url: feedURL, interval: interval,
-                                          tags: try strings(table, "tags", section) ?? [], userAgent: agent,
-                                          fullText: try fullTextSettings(table, section)))
+                var settings = FeedSettings(name: name, url: feedURL, interval: interval,
+                                            tags: try strings(table, "tags", section) ?? [], userAgent: agent,
+                                            fullText: try fullTextSettings(table, section))
+                settings.nearDuplicates = try flag(table, "near_duplicates", section) ?? true
+                feeds.append(settings)
             }
         }
-        return Configuration(sourcePath: sourcePath, storage: storage, outputs: outputs, poll: poll, log: log,
-                             feeds: feeds, serve: serve)
+        var configuration = Configuration(sourcePath: sourcePath, storage: storage, outputs: outputs, poll: poll, log: log,
+                                          feeds: feeds, serve: serve)
+        configuration.identity = identity
+        return configuration
     }
 
     // MARK: typed accessors that name the real problem

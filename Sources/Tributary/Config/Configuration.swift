@@ -11,6 +11,8 @@ public struct Configuration: Sendable, Equatable {
     public var feeds: [FeedSettings]
     /// The HTTP server; nil (no `[serve]` table) leaves serving off.
     public var serve: ServeSettings? = nil
+    /// How stories from different outlets are found to be one (`[identity]`).
+    public var identity = IdentitySettings()
 
     /// The folder that relative paths in the file are resolved against.
     public var baseDirectory: URL { URL(fileURLWithPath: sourcePath).deletingLastPathComponent() }
@@ -22,6 +24,18 @@ public struct StorageSettings: Sendable, Equatable {
     public var databasePath: String
     /// Items older than this (and not in an output) are pruned; nil keeps everything.
     public var keep: TimeInterval?
+}
+
+/// `[identity]`: the near-duplicate layer, after the exact ones (URL, content fingerprint), which are always on.
+public struct IdentitySettings: Sendable, Equatable {
+    /// Merge another outlet's rewrite of a stored story (re-published agency copy).
+    public var nearDuplicates = true
+    /// Only items published within this of each other are compared.
+    public var window: TimeInterval = NearDuplicatePolicy.defaultWindow
+    /// Text similarity a merge needs (see `SameStory`); higher merges less.
+    public var threshold: Double = SameStory.defaultThreshold
+
+    public init() {}
 }
 
 /// One merged output file.
@@ -145,6 +159,8 @@ public struct FeedSettings: Sendable, Equatable {
     public var userAgent: String?
     /// Set when `full_text = true`: each new or changed item's page is fetched and its article stored.
     public var fullText: FullTextSettings?
+    /// False keeps this feed out of near-duplicate merging, both ways (`near_duplicates = false`).
+    public var nearDuplicates = true
 
     public init(name: String, url: String, interval: TimeInterval? = nil, tags: [String] = [], userAgent: String? = nil,
                 fullText: FullTextSettings? = nil) {

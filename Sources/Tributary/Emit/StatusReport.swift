@@ -11,6 +11,8 @@ public struct StatusReport: Sendable {
         public var perDay: [Int]
         /// For `full_text` feeds: articles fetched, pages waiting, items left with their summary, failed attempts.
         public var fullText: FullTextCounts?
+        /// Its items attached to another outlet's story: by URL or identical text, and as near-duplicates.
+        public var duplicates: (exact: Int, near: Int) = (0, 0)
 
         /// "ok", "failing", "stopped" (410 Gone) or "never polled".
         public var health: String {
@@ -34,13 +36,16 @@ public struct StatusReport: Sendable {
         let counts = try store.itemCounts()
         let daily = try store.dailyCounts(days: Self.days, now: now)
         let pages = try store.fullTextCounts()
+        let duplicates = try store.duplicateCounts()
         let byURL = Dictionary(rows.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         generated = now
         feeds = config.feeds.map { feed in
             let record = byURL[feed.url]
-            return FeedHealth(name: feed.name, url: feed.url, record: record, items: record.flatMap { counts[$0.id] } ?? 0,
-                        perDay: record.flatMap { daily[$0.id] } ?? Array(repeating: 0, count: Self.days),
-                        fullText: feed.fullText == nil ? nil : record.flatMap { pages[$0.id] } ?? FullTextCounts())
+            var health = FeedHealth(name: feed.name, url: feed.url, record: record, items: record.flatMap { counts[$0.id] } ?? 0,
+                                    perDay: record.flatMap { daily[$0.id] } ?? Array(repeating: 0, count: Self.days),
+                                    fullText: feed.fullText == nil ? nil : record.flatMap { pages[$0.id] } ?? FullTextCounts())
+            health.duplicates = record.flatMap { duplicates[$0.id] } ?? (0, 0)
+            return health
         }
     }
 
@@ -56,6 +61,7 @@ public struct StatusReport: Sendable {
                 "failures": r?.failures ?? 0,
                 "next_poll": r?.nextPollAt.map { FeedDate.format($0) as Any } ?? NSNull(),
                 "gone": r?.gone ?? false, "items": feed.items,
+                "duplicates": ["exact": feed.duplicates.exact, "near": feed.duplicates.near],
                 "items_24h": feed.perDay.last ?? 0, "items_per_day": feed.perDay,
                 "full_text": feed.fullText.map { c -> Any in
                     ["fetched": c.fetched, "pending": c.pending, "fallbacks": c.fallbacks, "failures": c.failures]
@@ -69,12 +75,13 @@ public struct StatusReport: Sendable {
     /// The table `tributary status` prints.
     public func table() -> String {
         func date(_ d: Date?) -> String { d.map(FeedDate.format) ?? "-" }
-        var lines: [[String]] = [["NAME", "HEALTH", "LAST POLL", "RESULT", "FAILURES", "NEXT POLL", "ITEMS", "24H", "FULL TEXT"]]
+        var lines: [[String]] = [["NAME", "HEALTH", "LAST POLL", "RESULT", "FAILURES", "NEXT POLL", "ITEMS", "24H", "DUPLICATES", "NEAR", "FULL TEXT"]]
         for feed in feeds {
             let r = feed.record
             let next = r.map { $0.gone ? "stopped" : date($0.nextPollAt) } ?? "-"
             lines.append([feed.name, feed.health, date(r?.lastPollAt), feed.lastResult, "\(r?.failures ?? 0)", next,
-                          "\(feed.items)", "\(feed.perDay.last ?? 0)", feed.fullText?.description ?? "-"])
+                          "\(feed.items)", "\(feed.perDay.last ?? 0)", "\(feed.duplicates.exact)", "\(feed.duplicates.near)",
+                          feed.fullText?.description ?? "-"])
         }
         let widths = lines[0].indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
         return lines.map { line in

@@ -60,12 +60,19 @@ public enum SameStory {
             comparedWords: comparedWords,
             titleSimilarity: jaccard(shingles(a.titleLetters[...], length: 4), shingles(b.titleLetters[...], length: 4)),
             numberConflict: numberConflict(a.numbers, b.numbers),
-            threshold: comparedWords >= longLead ? threshold : threshold + shortLeadMargin,
+            threshold: requiredSimilarity(threshold: threshold, comparedWords: comparedWords),
             tooShort: shorter < minimumWords)
     }
 
+    /// The similarity a lead of `comparedWords` words needs under the configured `threshold`.
+    public static func requiredSimilarity(threshold: Double, comparedWords: Int) -> Double {
+        comparedWords >= longLead ? threshold : threshold + shortLeadMargin
+    }
+
     /// The first number of `a` that a different number contradicts in `b`: both stand before the same
-    /// word, and neither appears anywhere in the other text.
+    /// word ("31 killed", "35 killed"), and each side has a number there that the other text never
+    /// mentions. A rewrite drops numbers, and may repeat an earlier figure ("up from 31"), but does not
+    /// print a figure of its own where the agency had another.
     static func numberConflict(_ a: [StoryText.NumberInContext], _ b: [StoryText.NumberInContext]) -> String? {
         guard !a.isEmpty, !b.isEmpty else { return nil }
         let allA = Set(a.map(\.value))
@@ -76,8 +83,10 @@ public enum SameStory {
         for n in a { if let next = n.next { byWordA[next, default: []].insert(n.value) } }
         for n in a {
             guard let next = n.next, let there = byWordB[next], let here = byWordA[next] else { continue }
-            if here.isDisjoint(with: there) && here.isDisjoint(with: allB) && there.isDisjoint(with: allA) {
-                return "\(here.sorted().joined(separator: "/")) before \"\(next)\" against \(there.sorted().joined(separator: "/"))"
+            let onlyHere = here.subtracting(allB)
+            let onlyThere = there.subtracting(allA)
+            if !onlyHere.isEmpty && !onlyThere.isEmpty {
+                return "\(onlyHere.sorted().joined(separator: "/")) before \"\(next)\" against \(onlyThere.sorted().joined(separator: "/"))"
             }
         }
         return nil

@@ -57,15 +57,35 @@ public struct StorySketch: Sendable, Equatable {
         zip(minima, other.minima).reduce(0) { $0 + ($1.0 == $1.1 && $1.0 != Self.empty ? 1 : 0) }
     }
 
-    /// Little-endian bytes, as stored.
-    public var bytes: [UInt8] {
-        minima.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+    /// Eight hex digits per band, as stored.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(minima.count * 8)
+        for v in minima {
+            for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((v >> UInt32(shift)) & 0xF)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    public init?(bytes: [UInt8]) {
-        guard bytes.count == Self.bands * 4 else { return nil }
-        minima = (0..<Self.bands).map { b in
-            (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[b * 4 + $1]) << (8 * $1) }
+    public init?(hex: String) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == Self.bands * 8 else { return nil }
+        var minima: [UInt32] = []
+        minima.reserveCapacity(Self.bands)
+        for band in 0..<Self.bands {
+            var v: UInt32 = 0
+            for c in utf8[(band * 8)..<(band * 8 + 8)] {
+                let d: UInt8
+                switch c {
+                case 0x30...0x39: d = c - 0x30
+                case 0x61...0x66: d = c - 0x61 + 10
+                default: return nil
+                }
+                v = v << 4 | UInt32(d)
+            }
+            minima.append(v)
         }
+        self.minima = minima
     }
 }

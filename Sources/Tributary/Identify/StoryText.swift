@@ -51,24 +51,41 @@ public struct StoryText: Sendable, Equatable {
         var wordEnds: [Int32] = []
         var inWord = false
 
+        /// Whether the last scalar appended was a digit, and a digit-joining mark ("4,000", "0.71", "3-1",
+        /// "2:30") is waiting to see whether a digit follows it.
+        var lastWasDigit = false
+        var pendingJoin = false
+
         mutating func append(_ text: String) {
             let needsCompatibility = text.unicodeScalars.contains { $0.value >= 0xFB00 || (0x2460...0x24FF).contains($0.value) }
             let source = needsCompatibility ? text.precomposedStringWithCompatibilityMapping : text
             letters.reserveCapacity(source.utf8.count / 2)
             for scalar in source.unicodeScalars {
-                if let folded = StoryText.fold(scalar) {
-                    if folded == 0 { continue }  // dropped without separating: diacritics, tatweel, joiners
+                let folded = StoryText.fold(scalar)
+                if folded == 0 { continue }  // dropped without separating: diacritics, tatweel, joiners
+                if let folded {
+                    let digit = folded >= 0x30 && folded <= 0x39
+                    // A number is a word of its own: "Rs1,200" is "rs" and "1200", "14اگست" is "14" and "اگست".
+                    if inWord && (digit != lastWasDigit) && !(pendingJoin && digit) { endWord() }
+                    pendingJoin = false
                     letters.append(folded)
                     inWord = true
-                } else if inWord {
-                    wordEnds.append(Int32(letters.count))
-                    inWord = false
+                    lastWasDigit = digit
+                } else if inWord && lastWasDigit && !pendingJoin && StoryText.joinsDigits(scalar) {
+                    pendingJoin = true
+                } else {
+                    if inWord { endWord() }
+                    pendingJoin = false
                 }
             }
-            if inWord {
-                wordEnds.append(Int32(letters.count))
-                inWord = false
-            }
+            if inWord { endWord() }
+            pendingJoin = false
+        }
+
+        mutating func endWord() {
+            wordEnds.append(Int32(letters.count))
+            inWord = false
+            lastWasDigit = false
         }
 
         func numbers() -> [NumberInContext] {
@@ -91,6 +108,14 @@ public struct StoryText: Sendable, Equatable {
                 found.append(NumberInContext(value: text(word), next: next))
             }
             return found
+        }
+    }
+
+    /// Marks that join digits into one number: thousands and decimal separators, scores, times, dates.
+    static func joinsDigits(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case ",", ".", ":", "/", "-", "\u{066B}", "\u{066C}", "\u{2013}": return true
+        default: return false
         }
     }
 

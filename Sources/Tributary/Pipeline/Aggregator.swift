@@ -13,6 +13,8 @@ public final class Aggregator {
     let logger: Logger
     /// Feed rows for the configured feeds, by URL as written in the config.
     private(set) var records: [String: FeedRecord] = [:]
+    /// `[identity]` and the feeds' opt-outs, by feed id.
+    private(set) var nearDuplicates = NearDuplicatePolicy.off
     private var lastPrune: Date?
     /// Hosts (`host:port`) that answered 429/503 with Retry-After, and until when to leave them alone.
     private(set) var hostHolds: [String: Date] = [:]
@@ -67,6 +69,21 @@ public final class Aggregator {
     private func syncFeeds() throws(StoreError) {
         let rows = try store.syncFeeds(config.feeds)
         records = Dictionary(uniqueKeysWithValues: rows.map { ($0.url, $0) })
+        let identity = config.identity
+        nearDuplicates = NearDuplicatePolicy(enabled: identity.nearDuplicates, window: identity.window, threshold: identity.threshold,
+                                             optedOut: Set(config.feeds.filter { !$0.nearDuplicates }.compactMap { records[$0.url]?.id }))
+        // Merges this configuration no longer allows are undone by the next poll of their feeds, which
+        // must then read the whole feed again.
+        let released = try store.releaseNearDuplicates(nearDuplicates)
+        for (url, record) in records where released.contains(record.id) {
+            records[url]?.etag = nil
+            records[url]?.lastModified = nil
+            records[url]?.bodyHash = nil
+        }
+        if !released.isEmpty {
+            logger.info("near-duplicate merges no longer allowed; their feeds are read again on their next poll",
+                        metadata: ["feeds": "\(released.count)"])
+        }
         // A shortened interval takes effect now (on reload or restart): the next poll is counted from
         // the last one. Longer intervals and server hints wait for the next poll to be planned.
         for feed in config.feeds {
@@ -172,8 +189,8 @@ public final class Aggregator {
         var counts = IngestCounts()
         do {
             counts = try store.commit(feedID: record.id, feedURL: feed.url, state: state, parsed: outcome.parsed,
-                                      fullText: feed.fullText != nil)
-            if counts.new + counts.updated + counts.duplicate > 0 { outputsStale = true }
+                                      fullText: feed.fullText != nil, nearDuplicates: nearDuplicates)
+            if counts.new + counts.updated + counts.duplicate + counts.nearDuplicate + counts.separated > 0 { outputsStale = true }
             if let updated = try store.feed(id: record.id) { records[feed.url] = updated }
         } catch {
             state = PollOutcome.afterStorageFailure("\(error)", feed: feed, record: record, planner: planner, now: now)
@@ -200,6 +217,8 @@ public final class Aggregator {
             metadata["new"] = "\(counts.new)"
             metadata["updated"] = "\(counts.updated)"
             metadata["duplicate"] = "\(counts.duplicate)"
+            metadata["near_duplicate"] = "\(counts.nearDuplicate)"
+            if counts.separated > 0 { metadata["separated"] = "\(counts.separated)" }
             logger.info("polled", metadata: metadata)
         }
         return report

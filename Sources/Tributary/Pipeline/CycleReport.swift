@@ -22,7 +22,7 @@ public struct FeedPollReport: Sendable {
         }
         let code = status.map(String.init) ?? "-"
         if status == 304 { return "\(name): 304 not modified (\(ms) ms)" }
-        return "\(name): \(code), \(counts.new) new, \(counts.updated) updated, \(counts.duplicate) duplicate, \(counts.unchanged) unchanged (\(ms) ms)"
+        return "\(name): \(code), \(counts.new) new, \(counts.updated) updated, \(counts.duplicate) duplicate, \(counts.nearDuplicate) near-duplicate, \(counts.unchanged) unchanged (\(ms) ms)"
     }
 }
 
@@ -42,7 +42,8 @@ public struct CycleReport: Sendable {
         let new = feeds.reduce(0) { $0 + $1.counts.new }
         let updated = feeds.reduce(0) { $0 + $1.counts.updated }
         let duplicate = feeds.reduce(0) { $0 + $1.counts.duplicate }
+        let near = feeds.reduce(0) { $0 + $1.counts.nearDuplicate }
         let pages = fullText.fetched + fullText.failed > 0 ? "full text \(fullText.fetched) fetched, \(fullText.failed) failed, " : ""
-        return "total: \(feeds.count) feeds, \(feeds.count - failed) ok, \(failed) failed, \(new) new, \(updated) updated, \(duplicate) duplicate, \(pages)\(totalItems) items stored"
+        return "total: \(feeds.count) feeds, \(feeds.count - failed) ok, \(failed) failed, \(new) new, \(updated) updated, \(duplicate) duplicate, \(near) near-duplicate, \(pages)\(totalItems) items stored"
     }
 }

@@ -6,7 +6,11 @@ import Foundation
 //   2. a tombstone (pruned item) with its guid, canonical URL or fingerprint: ignored;
 //   3. another item with the same canonical URL, else the same content fingerprint: a duplicate, kept as
 //      one more source of the stored story;
-//   4. otherwise a new item.
+//   4. another outlet's item published within the window that `SameStory` finds to be the same story in
+//      other words: a near-duplicate, kept as a source the same way, with the figures;
+//   5. otherwise a new item.
+// A near-duplicate source that the configuration no longer allows is let go when its feed lists it again,
+// and the item goes through the layers afresh.
 // `Identify/` computes the keys (canonical URL, fingerprint); this file decides with them.
 extension FeedStore {
     // MARK: ingest
@@ -16,13 +20,26 @@ extension FeedStore {
     /// `fullText`: the feed wants its items' pages; new and changed items are queued for fetching in the
     /// same transaction, so a kill cannot lose the queue entry of an item it stored.
     public func commit(feedID: Int64, feedURL: String, state: FeedPollState, parsed: ParsedFeed?,
-                       fullText: Bool = false) throws(StoreError) -> IngestCounts {
+                       fullText: Bool = false, nearDuplicates: NearDuplicatePolicy = .off) throws(StoreError) -> IngestCounts {
         let polledAt = state.lastPollAt ?? Date()
-        return try db.transaction { () throws(StoreError) -> IngestCounts in
+        do {
+            return try commitTransaction(feedID: feedID, feedURL: feedURL, state: state, parsed: parsed, polledAt: polledAt,
+                                         fullText: fullText, nearDuplicates: nearDuplicates)
+        } catch {
+            // The index may hold stories the rollback took back: rebuild it from what was committed.
+            nearIndex = nil
+            throw error
+        }
+    }
+
+    private func commitTransaction(feedID: Int64, feedURL: String, state: FeedPollState, parsed: ParsedFeed?, polledAt: Date,
+                                   fullText: Bool, nearDuplicates: NearDuplicatePolicy) throws(StoreError) -> IngestCounts {
+        try db.transaction { () throws(StoreError) -> IngestCounts in
             var counts = IngestCounts()
             if let parsed {
                 for item in parsed.items {
-                    let queued = try ingest(item, feedID: feedID, feedURL: feedURL, now: polledAt, counts: &counts)
+                    let queued = try ingest(item, feedID: feedID, feedURL: feedURL, now: polledAt, near: nearDuplicates,
+                                            counts: &counts)
                     if fullText, let queued, let link = item.link, link.lowercased().hasPrefix("http") {
                         try queueFullText(itemID: queued, url: link, now: polledAt)
                     }
@@ -51,7 +68,8 @@ extension FeedStore {
     }
 
     /// Returns the item's id when it is new or changed (its page may need fetching), else nil.
-    private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, counts: inout IngestCounts) throws(StoreError) -> Int64? {
+    private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, near policy: NearDuplicatePolicy,
+                        counts: inout IngestCounts) throws(StoreError) -> Int64? {
         // The fingerprint parses HTML, so it is computed only for items that are new or changed.
         var cachedFingerprint: String??
         func fingerprint() -> String? {
@@ -66,12 +84,21 @@ extension FeedStore {
 
         // Layer 1: this feed has listed this guid before.
         var known: (id: Int64, owner: Int64, revision: String, revisions: Int, title: String?, link: String?, updated: Double?)?
+        var nearMerge: (similarity: Double?, comparedWords: Int?)?
         try db.query("""
-            SELECT i.id, i.feed_id, i.revision, i.revisions, i.title, i.link, i.updated FROM item_sources s
-            JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
+            SELECT i.id, i.feed_id, i.revision, i.revisions, i.title, i.link, i.updated, s.layer, s.similarity, s.compared_words
+            FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
             """, [.int(feedID), .text(guid)]) { row in
             known = (row.int64("id"), row.int64("feed_id"), row.text("revision") ?? "", row.int("revisions"), row.text("title"),
                      row.text("link"), row.optionalDouble("updated"))
+            if row.text("layer") == "near" { nearMerge = (row.optionalDouble("similarity"), row.optionalInt("compared_words")) }
+        }
+        if let merge = nearMerge, let owner = known?.owner,
+           !policy.keeps(similarity: merge.similarity, comparedWords: merge.comparedWords, feedID: feedID, ownerFeedID: owner) {
+            // A merge the configuration no longer allows: the item becomes a story of its own below.
+            try db.run("DELETE FROM item_sources WHERE feed_id = ? AND guid = ?", [.int(feedID), .text(guid)])
+            known = nil
+            counts.separated += 1
         }
         if let known {
             guard known.revision != revision, known.owner == feedID else { counts.unchanged += 1; return nil }
@@ -102,23 +129,45 @@ extension FeedStore {
 
         // Layers 2 and 3: the same story already stored, from any outlet.
         var existing: Int64?
+        var layer = "url"
         if let canonical {
             existing = try db.scalar("SELECT id FROM items WHERE canonical_url = ? LIMIT 1", [.text(canonical)]).map(Int64.init)
         }
         if existing == nil, let fingerprint {
+            layer = "text"
             existing = try db.scalar("SELECT id FROM items WHERE fingerprint = ? LIMIT 1", [.text(fingerprint)]).map(Int64.init)
         }
         if let existing {
-            try db.run("INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, ?, ?)",
-                       [.int(feedID), .text(guid), .int(existing), SQLValue(item.link), .real(now.timeIntervalSince1970)])
+            try db.run("INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen, layer) VALUES(?, ?, ?, ?, ?, ?)",
+                       [.int(feedID), .text(guid), .int(existing), SQLValue(item.link), .real(now.timeIntervalSince1970), .text(layer)])
             counts.duplicate += 1
             return nil
         }
 
-        let entryID = try entryID(for: item, feedURL: feedURL, guid: guid)
         let dated = item.published ?? item.updated
         // A missing or future date falls back to first-seen so the item cannot sit on top forever.
         let effective = (dated.map { $0 <= now ? $0 : now } ?? now).timeIntervalSince1970
+
+        // Layer 4: another outlet's story in other words, for stories published within the window.
+        var sketch: StorySketch?
+        if policy.applies(to: feedID), effective >= now.timeIntervalSince1970 - policy.window {
+            let story = Self.storyText(title: item.title, summary: item.summary, content: item.content)
+            let made = StorySketch(story)
+            sketch = made
+            if let (existing, evidence) = try nearDuplicate(of: story, sketch: made, feedID: feedID, at: effective,
+                                                            policy: policy, now: now.timeIntervalSince1970) {
+                try db.run("""
+                    INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen, layer, similarity, compared_words, evidence)
+                    VALUES(?, ?, ?, ?, ?, 'near', ?, ?, ?)
+                    """,
+                    [.int(feedID), .text(guid), .int(existing), SQLValue(item.link), .real(now.timeIntervalSince1970),
+                     .real(evidence.similarity), .int(Int64(evidence.comparedWords)), .text(evidence.summary)])
+                counts.nearDuplicate += 1
+                return nil
+            }
+        }
+
+        let entryID = try entryID(for: item, feedURL: feedURL, guid: guid)
         try db.run("""
             INSERT INTO items(entry_id, feed_id, canonical_url, fingerprint, link, title, author, summary, content,
             categories, enclosures, published, updated, first_seen, effective_at, revision, changed_at, permalink)
@@ -133,6 +182,10 @@ extension FeedStore {
         let itemID = db.lastInsertID
         try db.run("INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, ?, ?)",
                    [.int(feedID), .text(guid), .int(itemID), SQLValue(item.link), .real(now.timeIntervalSince1970)])
+        if let sketch {
+            try recordSketch(itemID: itemID, feedID: feedID, at: effective, sketch: sketch, policy: policy,
+                             now: now.timeIntervalSince1970)
+        }
         counts.new += 1
         return itemID
     }

@@ -3,6 +3,9 @@ import Foundation
 /// SQLite-backed storage of feeds and items, with layered identity (guid, canonical URL, content).
 public final class FeedStore {
     let db: SQLiteDatabase
+    /// Recent stories' MinHash bands, built from `story_sketches` on first use; nil after a failed write,
+    /// so that it is rebuilt from what was committed.
+    var nearIndex: NearDuplicateIndex?
     /// Updates caused by content churn alone (same title and link) stop counting after this many.
     public static let maxChurnRevisions = 5
 

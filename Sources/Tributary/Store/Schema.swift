@@ -99,5 +99,23 @@ enum Schema {
         );
         CREATE INDEX full_texts_due ON full_texts(next_attempt_at) WHERE next_attempt_at IS NOT NULL;
         """,
+        // 8: near-duplicates. Each source records how it was attached to its item (NULL: the first publisher;
+        //    'url', 'text': the exact layers; 'near': another outlet's rewrite, with the figures), so that
+        //    `tributary explain` can show it and a stricter configuration can undo it. story_sketches holds the
+        //    MinHash sketch of each item published within the window, from which the in-memory index is built.
+        """
+        ALTER TABLE item_sources ADD COLUMN layer TEXT;
+        ALTER TABLE item_sources ADD COLUMN similarity REAL;
+        ALTER TABLE item_sources ADD COLUMN compared_words INTEGER;
+        ALTER TABLE item_sources ADD COLUMN evidence TEXT;
+        CREATE INDEX item_sources_near ON item_sources(feed_id) WHERE layer = 'near';
+        CREATE TABLE story_sketches(
+            item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+            feed_id INTEGER NOT NULL,
+            at REAL NOT NULL,
+            sketch TEXT NOT NULL
+        );
+        CREATE INDEX story_sketches_at ON story_sketches(at);
+        """,
     ]
 }

@@ -70,7 +70,12 @@ public struct FeedPollState: Sendable, Equatable {
 public struct IngestCounts: Sendable, Equatable {
     public var new = 0
     public var updated = 0
+    /// Exact duplicates: the same canonical URL or content fingerprint as a stored story.
     public var duplicate = 0
+    /// Another outlet's rewrite of a stored story, attached by the near-duplicate layer.
+    public var nearDuplicate = 0
+    /// Near-duplicate merges undone because the configuration no longer allows them.
+    public var separated = 0
     public var unchanged = 0
     public var tombstoned = 0
 

@@ -46,3 +46,37 @@ struct SameStoryCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data(out.utf8))
     }
 }
+
+/// `tributary explain`: why each outlet of an entry is attached to it.
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show why each source of an entry was attached to it: which layer, and the similarity figures.",
+        discussion: "Safe while the daemon runs. A merge you disagree with is undone by `near_duplicates = false` on a feed, or a higher [identity] threshold, and the next poll.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "The entry's id (its <id> in the merged feed), or its link, or the link of any outlet that carried it.")
+    var entry: String
+
+    func run() throws {
+        let config = try options.load()
+        guard FileManager.default.fileExists(atPath: config.storage.databasePath) else {
+            FileHandle.standardError.write(Data("no database yet at \(config.storage.databasePath); run tributary poll or run first\n".utf8))
+            throw ExitCode(2)
+        }
+        let explanation: EntryExplanation?
+        do {
+            let store = try FeedStore(path: config.storage.databasePath, readOnly: true)
+            defer { store.close() }
+            explanation = try store.explanation(of: entry)
+        } catch {
+            FileHandle.standardError.write(Data("cannot read the database: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard let explanation else {
+            FileHandle.standardError.write(Data("no stored entry has the id or link \(entry)\n".utf8))
+            throw ExitCode(1)
+        }
+        FileHandle.standardOutput.write(Data(explanation.report.utf8))
+    }
+}
