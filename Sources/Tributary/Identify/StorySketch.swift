@@ -5,13 +5,14 @@
 /// compares) is hashed once, the hash picks one of `bands` buckets, and each bucket keeps its smallest
 /// value. Two stories that share a fraction J of their 6-grams agree in a bucket with probability about J.
 /// Each bucket is an LSH band of one row, and a stored story is a candidate when it agrees with the new one
-/// in at least `minimumAgreement` bands: on the labelled pairs that finds 86 of the 88 full-text pairs and
-/// all the 40-word pairs that `SameStory` merges, while on the bench corpus a new story has 0.3 candidates.
+/// in at least `minimumAgreement` bands: on the labelled pairs that finds 84 of the 88 full-text pairs and
+/// all the 40-word pairs that `SameStory` merges. The lead is short so that a summary's sketch and a full
+/// text's are alike, and so that the sketch costs little: most new stories have no candidate at all.
 public struct StorySketch: Sendable, Equatable {
     public static let bands = 32
     public static let minimumAgreement = 3
     static let gramLength = 6
-    static let leadWords = 200
+    static let leadWords = 60
     /// A bucket no 6-gram fell into.
     static let empty = UInt32.max
 
@@ -22,6 +23,7 @@ public struct StorySketch: Sendable, Equatable {
         self.minima = minima
     }
 
+    /// The sketch of a story's lead; `story` may hold only its first `leadWords` words.
     public init(_ story: StoryText) {
         var minima = [UInt32](repeating: Self.empty, count: Self.bands)
         let letters = story.lead(Self.leadWords)

@@ -26,9 +26,10 @@ public struct StoryText: Sendable, Equatable {
 
     public var wordCount: Int { wordEnds.count }
 
-    /// `title` and `text` are plain text (no markup).
-    public init(title: String?, text: String?) {
+    /// `title` and `text` are plain text (no markup); `maxWords` stops reading the body after that many words.
+    public init(title: String?, text: String?, maxWords: Int = .max) {
         var body = Folded()
+        body.maxWords = maxWords
         body.append(String(Self.withoutDateline(text ?? "")))
         var heading = Folded()
         heading.append(title ?? "")
@@ -55,12 +56,14 @@ public struct StoryText: Sendable, Equatable {
         /// "2:30") is waiting to see whether a digit follows it.
         var lastWasDigit = false
         var pendingJoin = false
+        var maxWords = Int.max
 
         mutating func append(_ text: String) {
             let needsCompatibility = text.unicodeScalars.contains { $0.value >= 0xFB00 || (0x2460...0x24FF).contains($0.value) }
             let source = needsCompatibility ? text.precomposedStringWithCompatibilityMapping : text
             letters.reserveCapacity(source.utf8.count / 2)
             for scalar in source.unicodeScalars {
+                if wordEnds.count >= maxWords { return }
                 let folded = StoryText.fold(scalar)
                 if folded == 0 { continue }  // dropped without separating: diacritics, tatweel, joiners
                 if let folded {
@@ -158,40 +161,48 @@ public struct StoryText: Sendable, Equatable {
     /// colon or dash ("KARACHI:", "سوات:", "لاہور۔۔۔۔"). Otherwise the text unchanged.
     static func withoutDateline(_ text: String) -> Substring {
         let scalars = text.unicodeScalars
-        var head: [(Unicode.Scalar, String.UnicodeScalarView.Index)] = []
-        var index = scalars.startIndex
-        while index < scalars.endIndex && head.count < 120 {
-            head.append((scalars[index], index))
-            index = scalars.index(after: index)
+        func isLetter(_ s: Unicode.Scalar) -> Bool {
+            s.value < 0x80 ? (s.properties.isAlphabetic || (0x30...0x39).contains(s.value)) : (s.properties.isAlphabetic || s.properties.numericType != nil)
         }
         var cut: String.UnicodeScalarView.Index?
         // Brackets first: the place and date before them may hold a stop ("سیالکوٹ ۔ 07 ستمبر (اے پی پی)").
-        var words = 0, inWord = false, opened = false
-        for (s, at) in head {
+        var words = 0, inWord = false, opened = false, seen = 0
+        var index = scalars.startIndex
+        while index < scalars.endIndex && seen < 120 {
+            let s = scalars[index]
             if s == "(" || s == "[" { opened = true }
             if (s == ")" || s == "]") && opened {
-                if words <= 10 { cut = scalars.index(after: at) }
+                if words <= 10 { cut = scalars.index(after: index) }
                 break
             }
-            let letter = s.properties.isAlphabetic || s.properties.numericType != nil
+            let letter = isLetter(s)
             if letter && !inWord { words += 1 }
             inWord = letter
+            if words > 10 && !opened { break }
+            index = scalars.index(after: index)
+            seen += 1
         }
         if cut == nil {
             // A colon or dash after at most four words; a hyphen inside a word ("al-Qaeda") does not count.
             words = 0
             inWord = false
-            for (offset, (s, at)) in head.prefix(40).enumerated() {
+            index = scalars.startIndex
+            seen = 0
+            while index < scalars.endIndex && seen < 40 {
+                let s = scalars[index]
+                let next = scalars.index(after: index)
                 if [":", "\u{06D4}", "|", "-", "\u{2013}", "\u{2014}"].contains(s) {
                     let spaced = s == ":" || s == "\u{06D4}" || s == "|" || !inWord
-                        || offset + 1 >= head.count || head[offset + 1].0 == " "
-                    if words > 0 && words <= 4 && spaced { cut = scalars.index(after: at) }
-                    if spaced || words > 4 { break }
+                        || next >= scalars.endIndex || scalars[next] == " "
+                    if words > 0 && words <= 4 && spaced { cut = next }
+                    if spaced { break }
                 }
-                let letter = s.properties.isAlphabetic || s.properties.numericType != nil
+                let letter = isLetter(s)
                 if letter && !inWord { words += 1 }
                 inWord = letter
                 if words > 4 { break }
+                index = next
+                seen += 1
             }
         }
         guard var rest = cut else { return Substring(text) }

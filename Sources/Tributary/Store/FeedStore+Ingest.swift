@@ -151,10 +151,9 @@ extension FeedStore {
         // Layer 4: another outlet's story in other words, for stories published within the window.
         var sketch: StorySketch?
         if policy.applies(to: feedID), effective >= now.timeIntervalSince1970 - policy.window {
-            let story = Self.storyText(title: item.title, summary: item.summary, content: item.content)
-            let made = StorySketch(story)
+            let made = StorySketch(Self.storyLead(summary: item.summary, content: item.content))
             sketch = made
-            if let (existing, evidence) = try nearDuplicate(of: story, sketch: made, feedID: feedID, at: effective,
+            if let (existing, evidence) = try nearDuplicate(of: item, sketch: made, feedID: feedID, at: effective,
                                                             policy: policy, now: now.timeIntervalSince1970) {
                 try db.run("""
                     INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen, layer, similarity, compared_words, evidence)

@@ -10,10 +10,17 @@ extension FeedStore {
     /// What near-duplicate detection reads of an item: its title, and its content, or else its summary.
     /// Only the beginning of a long body: the lead decides, and the cost stays bounded.
     static func storyText(title: String?, summary: String?, content: String?) -> StoryText {
-        let html = content ?? summary ?? ""
-        let limit = 6000
-        let head = html.utf8.count > limit ? String(decoding: html.utf8.prefix(limit), as: UTF8.self) : html
-        return StoryText(title: title.map(PlainText.fromHTML), text: PlainText.fromHTML(head))
+        StoryText(title: title.map(PlainText.fromHTML), text: PlainText.fromHTML(head(of: content ?? summary, bytes: 6000)))
+    }
+
+    /// The lead a new item's sketch is made from: the first words of its content, or else its summary.
+    static func storyLead(summary: String?, content: String?) -> StoryText {
+        StoryText(title: nil, text: PlainText.fromHTML(head(of: content ?? summary, bytes: 2000)), maxWords: StorySketch.leadWords)
+    }
+
+    private static func head(of html: String?, bytes limit: Int) -> String {
+        guard let html else { return "" }
+        return html.utf8.count > limit ? String(decoding: html.utf8.prefix(limit), as: UTF8.self) : html
     }
 
     /// The index of stories published within the window, built from `story_sketches` when missing and
@@ -32,14 +39,18 @@ extension FeedStore {
         return index
     }
 
-    /// The stored story that `story` (from `feedID`, published at `at`) re-tells, with the figures; nil
-    /// when none within the window does.
-    func nearDuplicate(of story: StoryText, sketch: StorySketch, feedID: Int64, at: Double,
+    /// The stored story that `item` (from `feedID`, published at `at`, with this sketch) re-tells, with the
+    /// figures; nil when none within the window does. The item's whole text is read only when its sketch
+    /// has candidates.
+    func nearDuplicate(of item: FeedItem, sketch: StorySketch, feedID: Int64, at: Double,
                        policy: NearDuplicatePolicy, now: Double) throws(StoreError) -> (itemID: Int64, evidence: SameStory.Evidence)? {
-        guard story.wordCount >= SameStory.minimumWords, !sketch.isEmpty else { return nil }
+        guard !sketch.isEmpty else { return nil }
         let index = try nearDuplicateIndex(now: now, window: policy.window)
         let candidates = index.candidates(for: sketch, feedID: feedID, at: at, window: policy.window)
             .filter { policy.applies(to: $0.feedID) }
+        guard !candidates.isEmpty else { return nil }
+        let story = Self.storyText(title: item.title, summary: item.summary, content: item.content)
+        guard story.wordCount >= SameStory.minimumWords else { return nil }
         for candidate in candidates.prefix(Self.nearCandidateLimit) {
             var stored: StoryText?
             try db.query("SELECT title, summary, content FROM items WHERE id = ?", [.int(candidate.itemID)]) { row in

@@ -44,22 +44,33 @@ struct NearDuplicateIndex {
     /// Stored stories from other feeds, published within `window` of `at`, that agree with `sketch` in at
     /// least `StorySketch.minimumAgreement` bands: (item, feed, bands agreed), most agreement first.
     func candidates(for sketch: StorySketch, feedID: Int64, at: Double, window: Double) -> [(itemID: Int64, feedID: Int64, agreement: Int)] {
-        var votes: [Int: Int] = [:]
+        // Slots seen so far with their band agreement; a handful at most, so a flat list beats a dictionary.
+        var slots: [Int] = []
+        var agreements: [Int] = []
+        let mask = cells.count - 1
         for key in sketch.bandKeys {
-            var slots: [Int] = []
-            let mask = cells.count - 1
             var i = Int(key) & mask
+            var postings = 0
             while cells[i] != 0 {
-                if UInt32(truncatingIfNeeded: cells[i] >> 32) == key { slots.append(Int(cells[i] & 0xFFFF_FFFF) - 1) }
+                if UInt32(truncatingIfNeeded: cells[i] >> 32) == key { postings += 1 }
                 i = (i + 1) & mask
             }
-            guard slots.count <= Self.commonKeyLimit else { continue }
-            for slot in slots { votes[slot, default: 0] += 1 }
+            guard postings > 0, postings <= Self.commonKeyLimit else { continue }
+            i = Int(key) & mask
+            while cells[i] != 0 {
+                if UInt32(truncatingIfNeeded: cells[i] >> 32) == key {
+                    let slot = Int(cells[i] & 0xFFFF_FFFF) - 1
+                    if let known = slots.firstIndex(of: slot) { agreements[known] += 1 } else { slots.append(slot); agreements.append(1) }
+                }
+                i = (i + 1) & mask
+            }
         }
-        return votes.compactMap { slot, agreement in
-            guard agreement >= StorySketch.minimumAgreement, feedIDs[slot] != feedID, abs(times[slot] - at) <= window else { return nil }
-            return (itemIDs[slot], feedIDs[slot], agreement)
-        }.sorted { ($0.agreement, $1.itemID) > ($1.agreement, $0.itemID) }
+        var found: [(itemID: Int64, feedID: Int64, agreement: Int)] = []
+        for (slot, agreement) in zip(slots, agreements)
+        where agreement >= StorySketch.minimumAgreement && feedIDs[slot] != feedID && abs(times[slot] - at) <= window {
+            found.append((itemIDs[slot], feedIDs[slot], agreement))
+        }
+        return found.sorted { ($0.agreement, $1.itemID) > ($1.agreement, $0.itemID) }
     }
 
     /// Cells holding `key`, and the first empty cell after them.

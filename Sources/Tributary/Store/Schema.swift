@@ -102,7 +102,8 @@ enum Schema {
         // 8: near-duplicates. Each source records how it was attached to its item (NULL: the first publisher;
         //    'url', 'text': the exact layers; 'near': another outlet's rewrite, with the figures), so that
         //    `tributary explain` can show it and a stricter configuration can undo it. story_sketches holds the
-        //    MinHash sketch of each item published within the window, from which the in-memory index is built.
+        //    MinHash sketch of each item published within the window, from which the in-memory index is built
+        //    (a small table, trimmed to the window as it moves: no index on `at`).
         """
         ALTER TABLE item_sources ADD COLUMN layer TEXT;
         ALTER TABLE item_sources ADD COLUMN similarity REAL;
@@ -115,7 +116,6 @@ enum Schema {
             at REAL NOT NULL,
             sketch TEXT NOT NULL
         );
-        CREATE INDEX story_sketches_at ON story_sketches(at);
         """,
     ]
 }
