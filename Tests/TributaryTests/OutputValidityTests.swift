@@ -17,6 +17,17 @@ final class OutputValidityTests: XCTestCase {
         }
         // Markup around the text is untouched.
         XCTAssertEqual(TextRepair.repairDoubleEncoding("<p class=\"x\">lâ€™espion</p>"), "<p class=\"x\">l’espion</p>")
+        // The byte scan that spares correct text the repair loop admits every double-encoded character:
+        // each of windows-1252's and Latin-1's characters for a continuation byte, after each lead.
+        for lead in 0xC2...0xF4 {
+            for continuation in 0x80...0xBF {
+                let read = TextRepair.cp1252High.indices.contains(continuation - 0x80) ? TextRepair.cp1252High[continuation - 0x80] : nil
+                let second = Unicode.Scalar(read ?? UInt32(continuation))!
+                let text = "x" + String(Character(Unicode.Scalar(UInt32(lead))!)) + String(Character(second)) + "y"
+                XCTAssertTrue(TextRepair.mayHoldDoubleEncoding(text), "U+\(String(lead, radix: 16)) then U+\(String(second.value, radix: 16))")
+            }
+        }
+        XCTAssertFalse(TextRepair.mayHoldDoubleEncoding("The Malmö Gazette, Łukasz Jensen"))
     }
 
     func testRepairCoversEveryTextFieldOfAFeed() {

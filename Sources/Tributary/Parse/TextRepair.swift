@@ -37,13 +37,33 @@ enum TextRepair {
         return table
     }()
 
+    /// Whether the text has a byte sequence every double-encoded character starts with: U+00C2–U+00F4 (a
+    /// UTF-8 lead byte read as Latin-1, in UTF-8 0xC3 0x82–0xB4) followed by a character a continuation
+    /// byte reads as (U+0080–U+00BF, whose UTF-8 starts 0xC2, or one of windows-1252's, starting 0xC5,
+    /// 0xC6, 0xCB or 0xE2). Text with accented letters but nothing double-encoded ("Malmö") costs one scan.
+    static func mayHoldDoubleEncoding(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            guard bytes.count >= 3 else { return false }
+            var i = 0
+            while i + 2 < bytes.count {
+                if bytes[i] == 0xC3, (0x82...0xB4).contains(bytes[i + 1]) {
+                    switch bytes[i + 2] {
+                    case 0xC2, 0xC5, 0xC6, 0xCB, 0xE2: return true
+                    default: break
+                    }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
+
     /// Undoes UTF-8 that was read as windows-1252 or Latin-1 and encoded again ("sÃ¸ndag" → "søndag",
     /// "itâ€™s" → "it’s") inside otherwise correct text. Only runs of such characters whose bytes
     /// form valid multi-byte UTF-8 are replaced; anything else is left as it is.
     static func repairDoubleEncoding(_ text: String) -> String {
-        // Every double-encoded sequence starts with U+00C2–U+00F4 (a UTF-8 lead byte read as Latin-1),
-        // whose UTF-8 starts with 0xC3: text without that byte costs one byte scan.
-        guard text.containsByte(where: { $0 == 0xC3 }) else { return text }
+        guard mayHoldDoubleEncoding(text) else { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var changed = false
