@@ -12,7 +12,11 @@ public enum ContentFingerprint {
 
     /// Returns a hex digest, or nil when the item has no text worth comparing.
     public static func of(title: String?, text: String?, date: Date? = nil) -> String? {
-        let body = normalize(text ?? "")
+        of(title: title, normalizedText: normalize(text ?? ""), date: date)
+    }
+
+    /// The same, for a text already passed through `normalize`.
+    public static func of(title: String?, normalizedText body: String, date: Date? = nil) -> String? {
         // Normalized text has single spaces between words.
         let words = body.isEmpty ? 0 : body.utf8.reduce(1) { $1 == 0x20 ? $0 + 1 : $0 }
         if words >= shortTextWords { return sha256Hex("body\u{0}" + body) }

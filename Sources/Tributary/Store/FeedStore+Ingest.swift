@@ -70,12 +70,19 @@ extension FeedStore {
     /// Returns the item's id when it is new or changed (its page may need fetching), else nil.
     private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, near policy: NearDuplicatePolicy,
                         counts: inout IngestCounts) throws(StoreError) -> Int64? {
-        // The fingerprint parses HTML, so it is computed only for items that are new or changed.
+        // The fingerprint parses HTML, so it is computed only for items that are new or changed; the
+        // near-duplicate sketch reads the same plain text.
+        var cachedText: String?
+        func normalizedText() -> String {
+            if let cachedText { return cachedText }
+            let value = ContentFingerprint.normalize(item.summary ?? item.content ?? "")
+            cachedText = value
+            return value
+        }
         var cachedFingerprint: String??
         func fingerprint() -> String? {
             if let cachedFingerprint { return cachedFingerprint }
-            let value = ContentFingerprint.of(title: item.title, text: item.summary ?? item.content,
-                                              date: item.published ?? item.updated)
+            let value = ContentFingerprint.of(title: item.title, normalizedText: normalizedText(), date: item.published ?? item.updated)
             cachedFingerprint = .some(value)
             return value
         }
@@ -151,7 +158,7 @@ extension FeedStore {
         // Layer 4: another outlet's story in other words, for stories published within the window.
         var sketch: StorySketch?
         if policy.applies(to: feedID), effective >= now.timeIntervalSince1970 - policy.window {
-            let made = StorySketch(Self.storyLead(summary: item.summary, content: item.content))
+            let made = StorySketch(StoryText(title: nil, text: normalizedText(), maxWords: StorySketch.leadWords))
             sketch = made
             if let (existing, evidence) = try nearDuplicate(of: item, sketch: made, feedID: feedID, at: effective,
                                                             policy: policy, now: now.timeIntervalSince1970) {

@@ -13,11 +13,6 @@ extension FeedStore {
         StoryText(title: title.map(PlainText.fromHTML), text: PlainText.fromHTML(head(of: content ?? summary, bytes: 6000)))
     }
 
-    /// The lead a new item's sketch is made from: the first words of its content, or else its summary.
-    static func storyLead(summary: String?, content: String?) -> StoryText {
-        StoryText(title: nil, text: PlainText.fromHTML(head(of: content ?? summary, bytes: 2000)), maxWords: StorySketch.leadWords)
-    }
-
     private static func head(of html: String?, bytes limit: Int) -> String {
         guard let html else { return "" }
         return html.utf8.count > limit ? String(decoding: html.utf8.prefix(limit), as: UTF8.self) : html
