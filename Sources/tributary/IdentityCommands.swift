@@ -36,7 +36,7 @@ struct SameStoryCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             func story(_ side: [String: Any]) -> StoryText {
-                StoryText(title: side["title"] as? String, text: side["text"] as? String)
+                StoryText(title: side["title"] as? String, text: side["text"] as? String, maxWords: SameStory.longestText)
             }
             let evidence = SameStory.compare(story(a), story(b), threshold: threshold)
             out += "\(id) \(evidence.same ? "same" : "different")"

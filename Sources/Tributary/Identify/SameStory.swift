@@ -18,6 +18,9 @@ public enum SameStory {
     static let longLead = 60
     static let shortLeadMargin = 0.04
     public static let minimumWords = 15
+    /// Words of a text the daemon compares: beyond the lead, a rewrite diverges anyway, and the cost of a
+    /// comparison stays bounded whatever the length of the articles.
+    public static let longestText = 300
     static let shingleLength = 6
     /// How much longer than the shorter text the longer one's lead may be.
     static let leadFactor = 1.5

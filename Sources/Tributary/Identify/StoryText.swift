@@ -30,13 +30,24 @@ public struct StoryText: Sendable, Equatable {
     public init(title: String?, text: String?, maxWords: Int = .max) {
         var body = Folded()
         body.maxWords = maxWords
-        body.append(String(Self.withoutDateline(text ?? "")))
+        body.append(Self.withoutDateline(text ?? ""))
         var heading = Folded()
-        heading.append(title ?? "")
+        heading.append(Substring(title ?? ""))
         letters = body.letters
         wordEnds = body.wordEnds
         titleLetters = heading.letters
         numbers = heading.numbers() + body.numbers()
+    }
+
+    /// The first `words` words of a text, all a sketch needs: no title, no numbers.
+    public init(lead text: String, words: Int) {
+        var body = Folded()
+        body.maxWords = words
+        body.append(Self.withoutDateline(text))
+        letters = body.letters
+        wordEnds = body.wordEnds
+        titleLetters = []
+        numbers = []
     }
 
     /// The letters of the first `words` words.
@@ -58,10 +69,12 @@ public struct StoryText: Sendable, Equatable {
         var pendingJoin = false
         var maxWords = Int.max
 
-        mutating func append(_ text: String) {
-            let needsCompatibility = text.unicodeScalars.contains { $0.value >= 0xFB00 || (0x2460...0x24FF).contains($0.value) }
-            let source = needsCompatibility ? text.precomposedStringWithCompatibilityMapping : text
-            letters.reserveCapacity(source.utf8.count / 2)
+        mutating func append(_ text: Substring) {
+            // A lead is looked at only as far as its words can reach.
+            let reach = maxWords == .max ? Int.max : maxWords * 16
+            let needsCompatibility = text.unicodeScalars.prefix(reach).contains { $0.value >= 0xFB00 || (0x2460...0x24FF).contains($0.value) }
+            let source = needsCompatibility ? Substring(String(text).precomposedStringWithCompatibilityMapping) : text
+            letters.reserveCapacity(min(source.utf8.count / 2, maxWords == .max ? .max : maxWords * 8))
             for scalar in source.unicodeScalars {
                 if wordEnds.count >= maxWords { return }
                 let folded = StoryText.fold(scalar)

@@ -158,7 +158,7 @@ extension FeedStore {
         // Layer 4: another outlet's story in other words, for stories published within the window.
         var sketch: StorySketch?
         if policy.applies(to: feedID), effective >= now.timeIntervalSince1970 - policy.window {
-            let made = StorySketch(StoryText(title: nil, text: normalizedText(), maxWords: StorySketch.leadWords))
+            let made = StorySketch(StoryText(lead: normalizedText(), words: StorySketch.leadWords))
             sketch = made
             if let (existing, evidence) = try nearDuplicate(of: item, sketch: made, feedID: feedID, at: effective,
                                                             policy: policy, now: now.timeIntervalSince1970) {

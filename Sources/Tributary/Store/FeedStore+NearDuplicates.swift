@@ -7,10 +7,11 @@ extension FeedStore {
     /// At most this many candidates are compared with a new story, most band agreement first.
     static let nearCandidateLimit = 8
 
-    /// What near-duplicate detection reads of an item: its title, and its content, or else its summary.
-    /// Only the beginning of a long body: the lead decides, and the cost stays bounded.
+    /// What near-duplicate detection compares of an item: its title, and the first `SameStory.longestText`
+    /// words of its content, or else its summary. The lead decides, and the cost stays bounded.
     static func storyText(title: String?, summary: String?, content: String?) -> StoryText {
-        StoryText(title: title.map(PlainText.fromHTML), text: PlainText.fromHTML(head(of: content ?? summary, bytes: 6000)))
+        StoryText(title: title.map(PlainText.fromHTML), text: PlainText.fromHTML(head(of: content ?? summary, bytes: 4000)),
+                  maxWords: SameStory.longestText)
     }
 
     private static func head(of html: String?, bytes limit: Int) -> String {
