@@ -70,32 +70,77 @@ public struct StoryText: Sendable, Equatable {
         var maxWords = Int.max
 
         mutating func append(_ text: Substring) {
-            // A lead is looked at only as far as its words can reach.
-            let reach = maxWords == .max ? Int.max : maxWords * 16
-            let needsCompatibility = text.unicodeScalars.prefix(reach).contains { $0.value >= 0xFB00 || (0x2460...0x24FF).contains($0.value) }
-            let source = needsCompatibility ? Substring(String(text).precomposedStringWithCompatibilityMapping) : text
-            letters.reserveCapacity(min(source.utf8.count / 2, maxWords == .max ? .max : maxWords * 8))
-            for scalar in source.unicodeScalars {
-                if wordEnds.count >= maxWords { return }
-                let folded = StoryText.fold(scalar)
-                if folded == 0 { continue }  // dropped without separating: diacritics, tatweel, joiners
-                if let folded {
-                    let digit = folded >= 0x30 && folded <= 0x39
-                    // A number is a word of its own: "Rs1,200" is "rs" and "1200", "14اگست" is "14" and "اگست".
-                    if inWord && (digit != lastWasDigit) && !(pendingJoin && digit) { endWord() }
-                    pendingJoin = false
-                    letters.append(folded)
-                    inWord = true
-                    lastWasDigit = digit
-                } else if inWord && lastWasDigit && !pendingJoin && StoryText.joinsDigits(scalar) {
-                    pendingJoin = true
-                } else {
-                    if inWord { endWord() }
-                    pendingJoin = false
-                }
+            var text = text
+            if Self.needsCompatibilityMapping(text, reach: maxWords == .max ? Int.max : maxWords * 32) {
+                text = Substring(String(text).precomposedStringWithCompatibilityMapping)
             }
+            let done: Void? = text.utf8.withContiguousStorageIfAvailable { append(utf8: $0) }
+            if done == nil { append(utf8: Array(text.utf8)) }
             if inWord { endWord() }
             pendingJoin = false
+        }
+
+        /// Reads valid UTF-8 (a Swift string's) a scalar at a time, decoding inline: ASCII, most of the
+        /// news this reads, never goes through Unicode's property tables.
+        private mutating func append(utf8 bytes: some RandomAccessCollection<UInt8>) {
+            letters.reserveCapacity(min(bytes.count / 2, maxWords == .max ? .max : maxWords * 8))
+            var i = bytes.startIndex
+            while i != bytes.endIndex {
+                if wordEnds.count >= maxWords { return }
+                let lead = bytes[i]
+                var value = UInt32(lead)
+                var length = 1
+                if lead >= 0xF0 {
+                    length = 4
+                    value = UInt32(lead & 0x07)
+                } else if lead >= 0xE0 {
+                    length = 3
+                    value = UInt32(lead & 0x0F)
+                } else if lead >= 0xC0 {
+                    length = 2
+                    value = UInt32(lead & 0x1F)
+                }
+                var k = 1
+                i = bytes.index(after: i)
+                while k < length, i != bytes.endIndex {
+                    value = value << 6 | UInt32(bytes[i] & 0x3F)
+                    i = bytes.index(after: i)
+                    k += 1
+                }
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                take(scalar)
+            }
+        }
+
+        private mutating func take(_ scalar: Unicode.Scalar) {
+            let folded = StoryText.fold(scalar)
+            if folded == 0 { return }  // dropped without separating: diacritics, tatweel, joiners
+            if let folded {
+                let digit = folded >= 0x30 && folded <= 0x39
+                // A number is a word of its own: "Rs1,200" is "rs" and "1200", "14اگست" is "14" and "اگست".
+                if inWord && (digit != lastWasDigit) && !(pendingJoin && digit) { endWord() }
+                pendingJoin = false
+                letters.append(folded)
+                inWord = true
+                lastWasDigit = digit
+            } else if inWord && lastWasDigit && !pendingJoin && StoryText.joinsDigits(scalar) {
+                pendingJoin = true
+            } else {
+                if inWord { endWord() }
+                pendingJoin = false
+            }
+        }
+
+        /// Whether the first `reach` bytes hold a character that compatibility mapping changes and the
+        /// folding needs: Arabic presentation forms and other scalars from U+F000 up (UTF-8 0xEF and above),
+        /// enclosed alphanumerics (U+2460–U+24FF: 0xE2 0x91–0x93).
+        static func needsCompatibilityMapping(_ text: Substring, reach: Int) -> Bool {
+            var previous: UInt8 = 0
+            for byte in text.utf8.prefix(min(reach, text.utf8.count)) {
+                if byte >= 0xEF || (previous == 0xE2 && (0x91...0x93).contains(byte)) { return true }
+                previous = byte
+            }
+            return false
         }
 
         mutating func endWord() {
