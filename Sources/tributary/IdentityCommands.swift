@@ -38,9 +38,12 @@ struct SameStoryCommand: ParsableCommand {
             func story(_ side: [String: Any]) -> StoryText {
                 StoryText(title: side["title"] as? String, text: side["text"] as? String, maxWords: SameStory.longestText)
             }
-            let evidence = SameStory.compare(story(a), story(b), threshold: threshold)
-            out += "\(id) \(evidence.same ? "same" : "different")"
-            if explain { out += "  \(evidence.summary)" }
+            // The daemon's path: the leads' screen, then the whole texts.
+            let (first, second) = (story(a), story(b))
+            let screened = SameStory.screen(SameStory.leadShingles(first), second)
+            let evidence = SameStory.compare(first, second, threshold: threshold)
+            out += "\(id) \(screened && evidence.same ? "same" : "different")"
+            if explain { out += "  \(evidence.summary)\(screened ? "" : ", leads too far apart to compare")" }
             out += "\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))

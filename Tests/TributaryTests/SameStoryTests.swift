@@ -46,6 +46,9 @@ final class SameStoryTests: XCTestCase {
         // Measured: recall 0.889, 1 false merge of 75 (a court hearing adjourned, then the verdict reserved).
         XCTAssertGreaterThanOrEqual(whole.recall, 0.85, "full texts")
         XCTAssertLessThanOrEqual(whole.falseMerges, 1, "full texts")
+        for pair in full where SameStory.compare(pair.a, pair.b).same {
+            XCTAssertTrue(SameStory.screen(SameStory.leadShingles(pair.a), pair.b), "\(pair.id): the lead screen would hide a merge")
+        }
         let summaries = score(try Self.pairs(Self.english, words: 40))
         // Measured: recall 0.639, 3 false merges of 75 (follow-ups whose first 40 words are the same boilerplate).
         XCTAssertGreaterThanOrEqual(summaries.recall, 0.6, "first 40 words")
@@ -67,6 +70,7 @@ final class SameStoryTests: XCTestCase {
             let pair = try XCTUnwrap(byID[id])
             XCTAssertEqual(pair.derivation, "WD")
             XCTAssertTrue(SameStory.compare(pair.a, pair.b).same, "\(id): \(SameStory.compare(pair.a, pair.b).summary)")
+            XCTAssertTrue(SameStory.screen(SameStory.leadShingles(pair.a), pair.b), "\(id): the daemon's lead screen lets it through")
         }
         for id in apart {
             let pair = try XCTUnwrap(byID[id])

@@ -67,6 +67,23 @@ public enum SameStory {
             tooShort: shorter < minimumWords)
     }
 
+    /// Words of the leads `screen` compares, the same as a sketch's.
+    public static let screenWords = StorySketch.leadWords
+    /// The screen's bar: every labelled pair `compare` merges has leads at least 0.08 alike, and no
+    /// unrelated story that the band index offered on the bench corpus had leads more than 0.05 alike.
+    static let screenSimilarity = 0.07
+
+    /// A cheap first look at a candidate: the similarity of the two texts' first `screenWords` words.
+    /// Below `screenSimilarity` the whole texts are not read, since `compare` would not merge them.
+    public static func screen(_ a: [UInt64], _ b: StoryText) -> Bool {
+        jaccard(a, leadShingles(b)) >= screenSimilarity
+    }
+
+    /// The 6-grams `screen` compares, of a story or of its lead alone.
+    public static func leadShingles(_ story: StoryText) -> [UInt64] {
+        shingles(story.lead(screenWords), length: shingleLength)
+    }
+
     /// The similarity a lead of `comparedWords` words needs under the configured `threshold`.
     public static func requiredSimilarity(threshold: Double, comparedWords: Int) -> Double {
         comparedWords >= longLead ? threshold : threshold + shortLeadMargin

@@ -70,12 +70,17 @@ public struct StoryText: Sendable, Equatable {
         var maxWords = Int.max
 
         mutating func append(_ text: Substring) {
-            var text = text
-            if Self.needsCompatibilityMapping(text, reach: maxWords == .max ? Int.max : maxWords * 32) {
-                text = Substring(String(text).precomposedStringWithCompatibilityMapping)
+            let reach = maxWords == .max ? Int.max : maxWords * 32
+            let done: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                if Self.needsCompatibilityMapping(bytes, reach: reach) { return false }
+                append(utf8: bytes)
+                return true
             }
-            let done: Void? = text.utf8.withContiguousStorageIfAvailable { append(utf8: $0) }
-            if done == nil { append(utf8: Array(text.utf8)) }
+            if done != true {
+                let mapped = Self.needsCompatibilityMapping(Array(text.utf8), reach: reach)
+                    ? String(text).precomposedStringWithCompatibilityMapping : String(text)
+                append(utf8: Array(mapped.utf8))
+            }
             if inWord { endWord() }
             pendingJoin = false
         }
@@ -134,9 +139,9 @@ public struct StoryText: Sendable, Equatable {
         /// Whether the first `reach` bytes hold a character that compatibility mapping changes and the
         /// folding needs: Arabic presentation forms and other scalars from U+F000 up (UTF-8 0xEF and above),
         /// enclosed alphanumerics (U+2460–U+24FF: 0xE2 0x91–0x93).
-        static func needsCompatibilityMapping(_ text: Substring, reach: Int) -> Bool {
+        static func needsCompatibilityMapping(_ bytes: some RandomAccessCollection<UInt8>, reach: Int) -> Bool {
             var previous: UInt8 = 0
-            for byte in text.utf8.prefix(min(reach, text.utf8.count)) {
+            for byte in bytes.prefix(min(reach, bytes.count)) {
                 if byte >= 0xEF || (previous == 0xE2 && (0x91...0x93).contains(byte)) { return true }
                 previous = byte
             }

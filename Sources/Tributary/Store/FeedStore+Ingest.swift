@@ -158,9 +158,10 @@ extension FeedStore {
         // Layer 4: another outlet's story in other words, for stories published within the window.
         var sketch: StorySketch?
         if policy.applies(to: feedID), effective >= now.timeIntervalSince1970 - policy.window {
-            let made = StorySketch(StoryText(lead: normalizedText(), words: StorySketch.leadWords))
+            let lead = StoryText(lead: normalizedText(), words: StorySketch.leadWords)
+            let made = StorySketch(lead)
             sketch = made
-            if let (existing, evidence) = try nearDuplicate(of: item, sketch: made, feedID: feedID, at: effective,
+            if let (existing, evidence) = try nearDuplicate(of: item, lead: lead, sketch: made, feedID: feedID, at: effective,
                                                             policy: policy, now: now.timeIntervalSince1970) {
                 try db.run("""
                     INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen, layer, similarity, compared_words, evidence)

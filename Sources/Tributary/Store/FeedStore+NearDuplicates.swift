@@ -35,25 +35,32 @@ extension FeedStore {
         return index
     }
 
-    /// The stored story that `item` (from `feedID`, published at `at`, with this sketch) re-tells, with the
-    /// figures; nil when none within the window does. The item's whole text is read only when its sketch
-    /// has candidates.
-    func nearDuplicate(of item: FeedItem, sketch: StorySketch, feedID: Int64, at: Double,
+    /// The stored story that `item` (from `feedID`, published at `at`, with this lead and its sketch)
+    /// re-tells, with the figures; nil when none within the window does. Each candidate's lead is screened
+    /// first (`SameStory.screen`), and the whole texts are read only for those that pass.
+    func nearDuplicate(of item: FeedItem, lead: StoryText, sketch: StorySketch, feedID: Int64, at: Double,
                        policy: NearDuplicatePolicy, now: Double) throws(StoreError) -> (itemID: Int64, evidence: SameStory.Evidence)? {
         guard !sketch.isEmpty else { return nil }
         let index = try nearDuplicateIndex(now: now, window: policy.window)
         let candidates = index.candidates(for: sketch, feedID: feedID, at: at, window: policy.window)
             .filter { policy.applies(to: $0.feedID) }
         guard !candidates.isEmpty else { return nil }
-        let story = Self.storyText(title: item.title, summary: item.summary, content: item.content)
-        guard story.wordCount >= SameStory.minimumWords else { return nil }
+        let leadShingles = SameStory.leadShingles(lead)
+        var story: StoryText?
         for candidate in candidates.prefix(Self.nearCandidateLimit) {
-            var stored: StoryText?
-            try db.query("SELECT title, summary, content FROM items WHERE id = ?", [.int(candidate.itemID)]) { row in
-                stored = Self.storyText(title: row.text(0), summary: row.text(1), content: row.text(2))
+            var row: (title: String?, summary: String?, content: String?)?
+            try db.query("SELECT title, summary, content FROM items WHERE id = ?", [.int(candidate.itemID)]) { r in
+                row = (r.text(0), r.text(1), r.text(2))
             }
-            guard let stored else { continue }  // pruned since it was indexed
-            let evidence = SameStory.compare(stored, story, threshold: policy.threshold)
+            guard let row else { continue }  // pruned since it was indexed
+            // The lead as the sketch read it: the fingerprint's plain text (summary, else content).
+            let storedLead = StoryText(lead: ContentFingerprint.normalize(row.summary ?? row.content ?? ""), words: SameStory.screenWords)
+            guard SameStory.screen(leadShingles, storedLead) else { continue }
+            let new = story ?? Self.storyText(title: item.title, summary: item.summary, content: item.content)
+            story = new
+            guard new.wordCount >= SameStory.minimumWords else { return nil }
+            let stored = Self.storyText(title: row.title, summary: row.summary, content: row.content)
+            let evidence = SameStory.compare(stored, new, threshold: policy.threshold)
             if evidence.same { return (candidate.itemID, evidence) }
         }
         return nil
