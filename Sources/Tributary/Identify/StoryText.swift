@@ -70,50 +70,46 @@ public struct StoryText: Sendable, Equatable {
         var maxWords = Int.max
 
         mutating func append(_ text: Substring) {
+            var copy = String(text)
             let reach = maxWords == .max ? Int.max : maxWords * 32
-            let done: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-                if Self.needsCompatibilityMapping(bytes, reach: reach) { return false }
-                append(utf8: bytes)
-                return true
+            if copy.withUTF8({ Self.needsCompatibilityMapping($0, reach: reach) }) {
+                copy = copy.precomposedStringWithCompatibilityMapping
             }
-            if done != true {
-                let mapped = Self.needsCompatibilityMapping(Array(text.utf8), reach: reach)
-                    ? String(text).precomposedStringWithCompatibilityMapping : String(text)
-                append(utf8: Array(mapped.utf8))
-            }
+            copy.withUTF8 { append(utf8: $0) }
             if inWord { endWord() }
             pendingJoin = false
         }
 
         /// Reads valid UTF-8 (a Swift string's) a scalar at a time, decoding inline: ASCII, most of the
         /// news this reads, never goes through Unicode's property tables.
-        private mutating func append(utf8 bytes: some RandomAccessCollection<UInt8>) {
+        private mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>) {
             letters.reserveCapacity(min(bytes.count / 2, maxWords == .max ? .max : maxWords * 8))
-            var i = bytes.startIndex
-            while i != bytes.endIndex {
+            var i = 0
+            let count = bytes.count
+            while i < count {
                 if wordEnds.count >= maxWords { return }
                 let lead = bytes[i]
-                var value = UInt32(lead)
-                var length = 1
+                i += 1
+                if lead < 0x80 {
+                    take(Unicode.Scalar(lead))
+                    continue
+                }
+                var value: UInt32
+                var length: Int
                 if lead >= 0xF0 {
-                    length = 4
-                    value = UInt32(lead & 0x07)
+                    (value, length) = (UInt32(lead & 0x07), 4)
                 } else if lead >= 0xE0 {
-                    length = 3
-                    value = UInt32(lead & 0x0F)
-                } else if lead >= 0xC0 {
-                    length = 2
-                    value = UInt32(lead & 0x1F)
+                    (value, length) = (UInt32(lead & 0x0F), 3)
+                } else {
+                    (value, length) = (UInt32(lead & 0x1F), 2)
                 }
                 var k = 1
-                i = bytes.index(after: i)
-                while k < length, i != bytes.endIndex {
+                while k < length, i < count {
                     value = value << 6 | UInt32(bytes[i] & 0x3F)
-                    i = bytes.index(after: i)
+                    i += 1
                     k += 1
                 }
-                guard let scalar = Unicode.Scalar(value) else { continue }
-                take(scalar)
+                if let scalar = Unicode.Scalar(value) { take(scalar) }
             }
         }
 
@@ -139,9 +135,10 @@ public struct StoryText: Sendable, Equatable {
         /// Whether the first `reach` bytes hold a character that compatibility mapping changes and the
         /// folding needs: Arabic presentation forms and other scalars from U+F000 up (UTF-8 0xEF and above),
         /// enclosed alphanumerics (U+2460–U+24FF: 0xE2 0x91–0x93).
-        static func needsCompatibilityMapping(_ bytes: some RandomAccessCollection<UInt8>, reach: Int) -> Bool {
+        static func needsCompatibilityMapping(_ bytes: UnsafeBufferPointer<UInt8>, reach: Int) -> Bool {
             var previous: UInt8 = 0
-            for byte in bytes.prefix(min(reach, bytes.count)) {
+            for i in 0..<min(reach, bytes.count) {
+                let byte = bytes[i]
                 if byte >= 0xEF || (previous == 0xE2 && (0x91...0x93).contains(byte)) { return true }
                 previous = byte
             }
@@ -225,7 +222,17 @@ public struct StoryText: Sendable, Equatable {
     static func withoutDateline(_ text: String) -> Substring {
         let scalars = text.unicodeScalars
         func isLetter(_ s: Unicode.Scalar) -> Bool {
-            s.value < 0x80 ? (s.properties.isAlphabetic || (0x30...0x39).contains(s.value)) : (s.properties.isAlphabetic || s.properties.numericType != nil)
+            switch s.value {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+            case 0x00...0x7F: return false
+            default: return s.properties.isAlphabetic || s.properties.numericType != nil
+            }
+        }
+        func isSeparator(_ s: Unicode.Scalar) -> Bool {
+            switch s {
+            case ":", "\u{06D4}", "|", "-", "\u{2013}", "\u{2014}": return true
+            default: return false
+            }
         }
         var cut: String.UnicodeScalarView.Index?
         // Brackets first: the place and date before them may hold a stop ("سیالکوٹ ۔ 07 ستمبر (اے پی پی)").
@@ -254,7 +261,7 @@ public struct StoryText: Sendable, Equatable {
             while index < scalars.endIndex && seen < 40 {
                 let s = scalars[index]
                 let next = scalars.index(after: index)
-                if [":", "\u{06D4}", "|", "-", "\u{2013}", "\u{2014}"].contains(s) {
+                if isSeparator(s) {
                     let spaced = s == ":" || s == "\u{06D4}" || s == "|" || !inWord
                         || next >= scalars.endIndex || scalars[next] == " "
                     if words > 0 && words <= 4 && spaced { cut = next }
@@ -270,7 +277,7 @@ public struct StoryText: Sendable, Equatable {
         }
         guard var rest = cut else { return Substring(text) }
         // What separates the dateline from the story: more dashes, stops, colons and spaces.
-        while rest < scalars.endIndex, [":", "\u{06D4}", "-", "\u{2013}", "\u{2014}", "|", ".", ",", " ", "\u{00A0}"].contains(scalars[rest]) {
+        while rest < scalars.endIndex, isSeparator(scalars[rest]) || [".", ",", " ", "\u{00A0}"].contains(scalars[rest]) {
             rest = scalars.index(after: rest)
         }
         return Substring(scalars[rest...])

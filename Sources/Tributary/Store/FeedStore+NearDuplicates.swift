@@ -14,7 +14,7 @@ extension FeedStore {
                   maxWords: SameStory.longestText)
     }
 
-    private static func head(of html: String?, bytes limit: Int) -> String {
+    static func head(of html: String?, bytes limit: Int) -> String {
         guard let html else { return "" }
         return html.utf8.count > limit ? String(decoding: html.utf8.prefix(limit), as: UTF8.self) : html
     }
@@ -54,7 +54,8 @@ extension FeedStore {
             }
             guard let row else { continue }  // pruned since it was indexed
             // The lead as the sketch read it: the fingerprint's plain text (summary, else content).
-            let storedLead = StoryText(lead: ContentFingerprint.normalize(row.summary ?? row.content ?? ""), words: SameStory.screenWords)
+            let storedLead = StoryText(lead: ContentFingerprint.normalize(Self.head(of: row.summary ?? row.content, bytes: 2000)),
+                                       words: SameStory.screenWords)
             guard SameStory.screen(leadShingles, storedLead) else { continue }
             let new = story ?? Self.storyText(title: item.title, summary: item.summary, content: item.content)
             story = new
