@@ -114,7 +114,9 @@ public struct StoryText: Sendable, Equatable {
         }
 
         private mutating func take(_ scalar: Unicode.Scalar) {
-            let folded = StoryText.fold(scalar)
+            let v = scalar.value
+            // ASCII letters and digits, most of what this reads, without the general folding.
+            let folded = (0x61...0x7A).contains(v) || (0x30...0x39).contains(v) ? v : (0x41...0x5A).contains(v) ? v + 0x20 : StoryText.fold(scalar)
             if folded == 0 { return }  // dropped without separating: diacritics, tatweel, joiners
             if let folded {
                 let digit = folded >= 0x30 && folded <= 0x39

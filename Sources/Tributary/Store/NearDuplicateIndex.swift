@@ -3,7 +3,7 @@
 /// the near-duplicate window) when the store opens and as the window moves, so its size follows the
 /// window, not the store, and a look-up costs the same at any store size.
 ///
-/// An open-addressed table of (band key, slot) pairs in one array: a pointer-free layout, about 20 bytes
+/// An open-addressed table of (band key, slot) pairs in one array: a pointer-free layout, 16 to 32 bytes
 /// per band per item, where a dictionary of arrays would cost several times that.
 struct NearDuplicateIndex {
     /// Postings a band key may have before it counts as too common to be evidence (a stock phrase shared by
@@ -32,7 +32,8 @@ struct NearDuplicateIndex {
         itemIDs.append(itemID)
         feedIDs.append(feedID)
         times.append(at)
-        if (filled + keys.count) * 4 >= cells.count * 3 { grow() }
+        // At most half full: a look-up walks a short run of cells, twice per band.
+        if (filled + keys.count) * 2 >= cells.count { grow() }
         for key in keys {
             let (postings, free) = probe(key)
             guard postings <= Self.commonKeyLimit else { continue }
