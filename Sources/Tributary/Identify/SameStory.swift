@@ -114,16 +114,7 @@ public enum SameStory {
 
     /// Sorted, distinct hashes of every run of `length` letters.
     static func shingles(_ letters: ArraySlice<UInt32>, length: Int) -> [UInt64] {
-        guard letters.count >= length else { return [] }
-        var out: [UInt64] = []
-        out.reserveCapacity(letters.count - length + 1)
-        var i = letters.startIndex
-        while i + length <= letters.endIndex {
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            for j in i..<(i + length) { h = (h ^ UInt64(letters[j])) &* 0x0000_0100_0000_01B3 }
-            out.append(h)
-            i += 1
-        }
+        var out = gramHashes(letters, length: length)
         out.sort()
         var unique = 0
         for k in out.indices where k == 0 || out[k] != out[unique - 1] {
@@ -131,6 +122,21 @@ public enum SameStory {
             unique += 1
         }
         out.removeLast(out.count - unique)
+        return out
+    }
+
+    /// The hash of every run of `length` letters, in order: FNV-1a over the letters, started from `seed`.
+    static func gramHashes(_ letters: ArraySlice<UInt32>, length: Int, seed: UInt64 = 0xCBF2_9CE4_8422_2325) -> [UInt64] {
+        guard letters.count >= length else { return [] }
+        var out: [UInt64] = []
+        out.reserveCapacity(letters.count - length + 1)
+        var i = letters.startIndex
+        while i + length <= letters.endIndex {
+            var h = seed
+            for j in i..<(i + length) { h = (h ^ UInt64(letters[j])) &* 0x0000_0100_0000_01B3 }
+            out.append(h)
+            i += 1
+        }
         return out
     }
 

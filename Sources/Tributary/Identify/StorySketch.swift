@@ -11,7 +11,7 @@
 public struct StorySketch: Sendable, Equatable {
     public static let bands = 32
     public static let minimumAgreement = 3
-    static let gramLength = 6
+    static let gramLength = SameStory.shingleLength
     static let leadWords = 60
     /// A bucket no 6-gram fell into.
     static let empty = UInt32.max
@@ -26,19 +26,15 @@ public struct StorySketch: Sendable, Equatable {
     /// The sketch of a story's lead; `story` may hold only its first `leadWords` words.
     public init(_ story: StoryText) {
         var minima = [UInt32](repeating: Self.empty, count: Self.bands)
-        let letters = story.lead(Self.leadWords)
-        var i = letters.startIndex
-        while i + Self.gramLength <= letters.endIndex {
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-            for j in i..<(i + Self.gramLength) { h = (h ^ UInt64(letters[j])) &* 0x0000_0100_0000_01B3 }
-            // Finalised (splitmix64) so that the bucket and the value come from independent bits.
-            h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        // The grams hashed from a seed of their own, then finalised (splitmix64) so that the bucket and the
+        // value come from independent bits.
+        for gram in SameStory.gramHashes(story.lead(Self.leadWords), length: Self.gramLength, seed: 0x9E37_79B9_7F4A_7C15) {
+            var h = (gram ^ (gram >> 30)) &* 0xBF58_476D_1CE4_E5B9
             h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
             h ^= h >> 31
             let bucket = Int((h >> 32) % UInt64(Self.bands))
             let value = UInt32(truncatingIfNeeded: h) & 0xFFFF_FFFE  // never `empty`
             if value < minima[bucket] { minima[bucket] = value }
-            i += 1
         }
         self.minima = minima
     }

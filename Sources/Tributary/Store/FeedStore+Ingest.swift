@@ -190,8 +190,7 @@ extension FeedStore {
         try db.run("INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, ?, ?)",
                    [.int(feedID), .text(guid), .int(itemID), SQLValue(item.link), .real(now.timeIntervalSince1970)])
         if let sketch {
-            try recordSketch(itemID: itemID, feedID: feedID, at: effective, sketch: sketch, policy: policy,
-                             now: now.timeIntervalSince1970)
+            try recordSketch(itemID: itemID, feedID: feedID, at: effective, sketch: sketch)
         }
         counts.new += 1
         return itemID

@@ -67,11 +67,10 @@ extension FeedStore {
         return nil
     }
 
-    /// Keeps a new item's sketch, when it was published within the window, for the stories that follow.
-    func recordSketch(itemID: Int64, feedID: Int64, at: Double, sketch: StorySketch, policy: NearDuplicatePolicy,
-                      now: Double) throws(StoreError) {
-        guard at >= now - policy.window, !sketch.isEmpty else { return }
-        _ = try nearDuplicateIndex(now: now, window: policy.window)
+    /// Keeps a new item's sketch (made when it was published within the window) for the stories that
+    /// follow: in the table, and in the index when it is built; an index built later reads the table.
+    func recordSketch(itemID: Int64, feedID: Int64, at: Double, sketch: StorySketch) throws(StoreError) {
+        guard !sketch.isEmpty else { return }
         try db.run("INSERT OR REPLACE INTO story_sketches(item_id, feed_id, at, sketch) VALUES(?, ?, ?, ?)",
                    [.int(itemID), .int(feedID), .real(at), .text(sketch.hex)])
         nearIndex?.insert(itemID: itemID, feedID: feedID, at: at, sketch: sketch)

@@ -50,14 +50,9 @@ struct NearDuplicateIndex {
         var agreements: [Int] = []
         let mask = cells.count - 1
         for key in sketch.bandKeys {
-            var i = Int(key) & mask
-            var postings = 0
-            while cells[i] != 0 {
-                if UInt32(truncatingIfNeeded: cells[i] >> 32) == key { postings += 1 }
-                i = (i + 1) & mask
-            }
+            let postings = probe(key).postings
             guard postings > 0, postings <= Self.commonKeyLimit else { continue }
-            i = Int(key) & mask
+            var i = Int(key) & mask
             while cells[i] != 0 {
                 if UInt32(truncatingIfNeeded: cells[i] >> 32) == key {
                     let slot = Int(cells[i] & 0xFFFF_FFFF) - 1
