@@ -23,6 +23,8 @@ let package = Package(
         // Not linked either: CMicroHTTPDShim loads it on first use.
         .systemLibrary(name: "CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Stored article bodies are zstd frames (libzstd is in the process already, through libcurl).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Typed, non-variadic wrappers around curl_easy_setopt and friends.
         .target(name: "CCurlShim", dependencies: ["CCurl", "CLazyLibrary"]),
         // Opens a shared library on first use (libcurl, libmicrohttpd).
@@ -34,7 +36,7 @@ let package = Package(
         .target(
             name: "Tributary",
             dependencies: [
-                "CCurl", "CCurlShim", "CLibXML2", "CSQLite", "CSQLiteShim", "CCrypto", "CCryptoShim", "CMicroHTTPD", "CMicroHTTPDShim", "CZlib",
+                "CCurl", "CCurlShim", "CLibXML2", "CSQLite", "CSQLiteShim", "CCrypto", "CCryptoShim", "CMicroHTTPD", "CMicroHTTPDShim", "CZlib", "CZstd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

@@ -14,6 +14,7 @@ int sqlite3_close(sqlite3 *db) { FORWARD(int (*sqlite3_close_type)(sqlite3 *), s
 int sqlite3_close_v2(sqlite3 *db) { FORWARD(int (*sqlite3_close_v2_type)(sqlite3 *), sqlite3_close_v2) return target(db); }
 int sqlite3_busy_timeout(sqlite3 *db, int ms) { FORWARD(int (*sqlite3_busy_timeout_type)(sqlite3 *, int), sqlite3_busy_timeout) return target(db, ms); }
 int sqlite3_changes(sqlite3 *db) { FORWARD(int (*sqlite3_changes_type)(sqlite3 *), sqlite3_changes) return target(db); }
+int sqlite3_get_autocommit(sqlite3 *db) { FORWARD(int (*sqlite3_get_autocommit_type)(sqlite3 *), sqlite3_get_autocommit) return target(db); }
 const char *sqlite3_errmsg(sqlite3 *db) { FORWARD(const char *(*sqlite3_errmsg_type)(sqlite3 *), sqlite3_errmsg) return target(db); }
 int sqlite3_extended_errcode(sqlite3 *db) { FORWARD(int (*sqlite3_extended_errcode_type)(sqlite3 *), sqlite3_extended_errcode) return target(db); }
 int sqlite3_extended_result_codes(sqlite3 *db, int on) { FORWARD(int (*sqlite3_extended_result_codes_type)(sqlite3 *, int), sqlite3_extended_result_codes) return target(db, on); }
@@ -39,6 +40,12 @@ int sqlite3_bind_text(sqlite3_stmt *s, int i, const char *v, int n, void (*destr
 }
 int sqlite3_column_count(sqlite3_stmt *s) { FORWARD(int (*sqlite3_column_count_type)(sqlite3_stmt *), sqlite3_column_count) return target(s); }
 int sqlite3_column_bytes(sqlite3_stmt *s, int i) { FORWARD(int (*sqlite3_column_bytes_type)(sqlite3_stmt *, int), sqlite3_column_bytes) return target(s, i); }
+int sqlite3_bind_blob(sqlite3_stmt *s, int i, const void *v, int n, void (*destructor)(void *)) {
+    FORWARD(int (*sqlite3_bind_blob_type)(sqlite3_stmt *, int, const void *, int, void (*)(void *)), sqlite3_bind_blob) return target(s, i, v, n, destructor);
+}
+const void *sqlite3_column_blob(sqlite3_stmt *s, int i) {
+    FORWARD(const void *(*sqlite3_column_blob_type)(sqlite3_stmt *, int), sqlite3_column_blob) return target(s, i);
+}
 int sqlite3_column_type(sqlite3_stmt *s, int i) { FORWARD(int (*sqlite3_column_type_type)(sqlite3_stmt *, int), sqlite3_column_type) return target(s, i); }
 double sqlite3_column_double(sqlite3_stmt *s, int i) { FORWARD(double (*sqlite3_column_double_type)(sqlite3_stmt *, int), sqlite3_column_double) return target(s, i); }
 sqlite3_int64 sqlite3_column_int64(sqlite3_stmt *s, int i) { FORWARD(sqlite3_int64 (*sqlite3_column_int64_type)(sqlite3_stmt *, int), sqlite3_column_int64) return target(s, i); }

@@ -21,6 +21,51 @@ final class IdentifyTests: XCTestCase {
         XCTAssertEqual(ContentFingerprint.normalize("Café Déjà Vu"), "café déjà vu")
     }
 
+    func testOnePassFoldingMatchesTheScalarPath() {
+        // Every NFC-stable scalar, between letters of both cases, in both paths.
+        var compared = 0
+        for value in UInt32(0x20)...0x21FF {
+            guard let scalar = Unicode.Scalar(value), ContentFingerprint.isStableUnderNFC(scalar) else { continue }
+            var text = "Ab" + String(Character(scalar)) + "Zé"
+            let fast = text.withUTF8 { ContentFingerprint.foldedInOnePass($0) }
+            XCTAssertEqual(fast, ContentFingerprint.foldedByScalars(text), "U+\(String(value, radix: 16))")
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 900)
+        var quoted = "\u{201C}KARACHI\u{201D} \u{2014} Ölpreis \u{2018}ÆØÅ\u{2019}\u{2026} \u{2160}"
+        XCTAssertEqual(quoted.withUTF8 { ContentFingerprint.foldedInOnePass($0) }, "\"karachi\" - ölpreis 'æøå'... \u{2170}")
+        // Scripts outside the stable list take the scalar path.
+        var urdu = "کراچی"
+        XCTAssertNil(urdu.withUTF8 { ContentFingerprint.foldedInOnePass($0) })
+    }
+
+    func testASCIIPathsMatchTheGeneralOnes() {
+        let urls = [
+            "https://www.dawn.com/news/1234?id=5", "HTTP://WWW.Dawn.COM:80/a/b?utm_source=x&b=2&&FBCLID=3#frag",
+            "https://user:pw@Example.org:8443/p?q", "https://[::1]:8080/x", "https://[::1]/x", "http://example.com.",
+            "https://www./x", "https://host:/x", "ftp://example.com/x", "mailto:someone@example.com", "https://a.b?=fbclid&x=1",
+            "https://a.b/?share=1&id=2&share", "http://a.b/path#x?y=1", "https://a.b?x", "https://a.b/c?d=e=f&_ga=1",
+            "https:///nohost", "http://a.b:443", "xhttp://a.b/", "https://a.b/%41?x=%20",
+        ]
+        for url in urls {
+            var copy = url
+            let fast = copy.withUTF8 { CanonicalURL.asciiKey($0) }
+            if let fast { XCTAssertEqual(fast, CanonicalURL.generalKey(url), url) }
+        }
+        XCTAssertEqual(CanonicalURL.key("HTTP://WWW.Dawn.COM:80/a/b?utm_source=x&b=2&&FBCLID=3#frag"), "//dawn.com/a/b?b=2")
+        let ids = ["tag:dawn.com,2026:1", "https://a.b/c", "urn:uuid:1234", "1234", ":x", "a:", "a b:c", "x:<y>", "9a:b",
+                   "h+t.t-p:x", "h_t:x", "a:\u{b}", "a:\"q\""]
+        for id in ids {
+            var copy = id
+            let fast = copy.withUTF8 { FeedStore.asciiIsIRI($0) }
+            XCTAssertNotNil(fast, id)
+            let general = id.first!.isASCII && id.first!.isLetter && id.contains(":") && !id.hasSuffix(":") && !id.hasPrefix(":")
+                && id[..<id.firstIndex(of: ":")!].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
+                && !id.contains { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" }
+            XCTAssertEqual(fast, general, id)
+        }
+    }
+
     func testCanonicalURLVariantsAgree() {
         let base = CanonicalURL.key("https://www.dawn.com/news/1234?id=5")
         XCTAssertNotNil(base)
@@ -190,6 +235,46 @@ final class StoreTests: XCTestCase {
         for _ in 0..<50 { _ = try store.entries(feedIDs: feeds.map(\.id), limit: 10, notBefore: nil) }
         XCTAssertEqual(store.db.cachedStatementCount, settled, "SQL built from id lists is not cached")
         XCTAssertLessThan(settled, 40)
+    }
+
+    func testBatchedPollsCommitTogetherAndAnUncommittedBatchLeavesNothing() throws {
+        store.beginBatch()
+        _ = try commit(0, [item("b1", title: "One", link: "https://a.example/b1", text: storyText("b1"))])
+        _ = try commit(1, [item("b2", title: "Two", link: "https://b.example/b2", text: storyText("b2"))])
+        // Another connection (a reader, `status`) sees nothing until the batch commits.
+        let reader = try FeedStore(path: store.db.path, readOnly: true)
+        XCTAssertEqual(try reader.itemCount(), 0)
+        try store.commitBatch()
+        XCTAssertEqual(try reader.itemCount(), 2)
+        // A poll whose savepoint fails takes back only itself; the rest of the batch still commits.
+        _ = try commit(0, [item("b3", title: "Three", link: "https://a.example/b3", text: storyText("b3"))])
+        try store.db.execute("CREATE TEMP TRIGGER refuse BEFORE INSERT ON items WHEN NEW.title = 'Bad' BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        XCTAssertThrowsError(try commit(1, [item("b4", title: "Bad", link: "https://b.example/b4", text: storyText("b4"))]))
+        try store.endBatch()
+        XCTAssertEqual(try reader.itemCount(), 3)
+        // A batch never committed (the process killed) leaves the database as it was.
+        store.beginBatch()
+        _ = try commit(0, [item("b5", title: "Five", link: "https://a.example/b5", text: storyText("b5"))])
+        let path = store.db.path
+        store.close()
+        store = try FeedStore(path: path)
+        XCTAssertEqual(try store.itemCount(), 3)
+        XCTAssertEqual(try store.integrityCheck(), "ok")
+        reader.close()
+    }
+
+    func testBodiesAreStoredCompressedAndReadBackWhole() throws {
+        let long = (0..<40).map { "<p>Paragraph \($0) of the story, with <a href=\"https://a.example/\($0)\">a link</a>.</p>" }.joined()
+        _ = try commit(0, [FeedItem(id: "z1", link: "https://a.example/z1", title: "Long", summary: "Short summary.", content: long)])
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM items WHERE typeof(content) = 'blob' AND length(content) < \(long.utf8.count / 2)"), 1)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM items WHERE typeof(summary) = 'text'"), 1, "short texts stay text")
+        // Rows written as text (by an older release) read back the same way.
+        try store.db.execute("INSERT INTO items(entry_id, feed_id, title, content, first_seen, effective_at, revision, changed_at) VALUES('urn:old', \(feeds[0].id), 'Old', '<p>old text</p>', 0, 0, 'x', 0)")
+        try store.db.execute("INSERT INTO item_sources(feed_id, guid, item_id, first_seen) VALUES(\(feeds[0].id), 'old', last_insert_rowid(), 0)")
+        let entries = try store.entries(feedIDs: [feeds[0].id], limit: 10, notBefore: nil)
+        XCTAssertEqual(entries.first { $0.title == "Long" }?.content, long)
+        XCTAssertEqual(entries.first { $0.title == "Long" }?.summary, "Short summary.")
+        XCTAssertEqual(entries.first { $0.title == "Old" }?.content, "<p>old text</p>")
     }
 
     func testMigrationsAreIdempotentAndIntegrityHolds() throws {

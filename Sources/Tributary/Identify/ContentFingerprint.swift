@@ -31,6 +31,13 @@ public enum ContentFingerprint {
     /// quotes and dashes folded: publishing systems "smarten" the same agency copy differently.
     public static func normalize(_ html: String) -> String {
         let plain = PlainText.fromHTML(html)
+        var bytes = plain
+        if let folded = bytes.withUTF8({ foldedInOnePass($0) }) { return folded }
+        return foldedByScalars(plain)
+    }
+
+    /// NFC, then `lowercased()` and the punctuation folds, scalar by scalar: for any text.
+    static func foldedByScalars(_ plain: String) -> String {
         // NFC changes nothing in text whose characters are all NFC-stable starters (ASCII, Latin, general
         // punctuation: most news copy); Foundation's normalization goes through UTF-16 and is slow.
         let text = (plain.unicodeScalars.allSatisfy(isStableUnderNFC) ? plain : plain.precomposedStringWithCanonicalMapping).lowercased()
@@ -46,6 +53,43 @@ public enum ContentFingerprint {
             }
         }
         return String(out)
+    }
+
+    /// `normalize`'s case and punctuation folding, in one pass over the UTF-8 bytes, for text whose every
+    /// scalar is NFC-stable (most news copy); nil for other text. Matches `lowercased()` and the folds
+    /// below scalar for scalar (`IdentifyStoreTests` compares the two).
+    static func foldedInOnePass(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + 8)
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 {
+                out.append(c &- 0x41 < 26 ? c | 0x20 : c)
+                i += 1
+                continue
+            }
+            // Valid UTF-8 (it is a String's): 2, 3 or 4 bytes.
+            let width = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+            var value = UInt32(c) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+            for k in 1..<width { value = value << 6 | UInt32(b[i + k] & 0x3F) }
+            guard let scalar = Unicode.Scalar(value), isStableUnderNFC(scalar) else { return nil }
+            switch value {
+            case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: out.append(0x27)
+            case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033: out.append(0x22)
+            case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212: out.append(0x2D)
+            case 0x2026: out.append(contentsOf: [0x2E, 0x2E, 0x2E])
+            case 0x80...0xBF, 0xD7, 0xDF...0xFF, 0x2000...0x206F:
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<(i + width)]))
+            case 0xC0...0xDE:
+                out.append(contentsOf: String(Unicode.Scalar(value + 0x20)!).utf8)
+            default:
+                out.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+            }
+            i += width
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Scalars NFC leaves alone whatever surrounds them: no combining class, no canonical decomposition,

@@ -135,13 +135,39 @@ public final class Aggregator {
                 userAgent: feed.userAgent ?? config.poll.userAgent, timeout: config.poll.timeout,
                 connectTimeout: config.poll.connectTimeout, maxBodyBytes: config.poll.maxBodyBytes))
         }
+        // Polls are stored in batches (FeedStore+Batch.swift); those waiting for the batch's commit, with
+        // their feed's record before the poll, in case the commit fails.
+        var waiting: [(report: Int, feed: FeedSettings, before: FeedRecord)] = []
+        func commitWaiting() {
+            do {
+                try store.commitBatch()
+            } catch {
+                for entry in waiting {
+                    let state = PollOutcome.afterStorageFailure("\(error)", feed: entry.feed, record: entry.before, planner: planner, now: now())
+                    var record = entry.before
+                    record.poll = state
+                    records[entry.feed.url] = record
+                    try? store.recordPollState(feedID: record.id, state)
+                    report.feeds[entry.report].error = state.lastError
+                    report.feeds[entry.report].counts = IngestCounts()
+                    report.feeds[entry.report].nextPollAt = state.nextPollAt
+                }
+                logger.error("storing polls failed", metadata: ["feeds": "\(waiting.count)", "error": "\(error)"])
+            }
+            waiting.removeAll()
+        }
+        store.beginBatch()
         fetcher.fetch(requests, isCancelled: { cancel.isCancelled }, heldUntil: { hostHolds[$0] }) { response in
             guard let feed = byTag[response.tag], let record = records[feed.url] else { return }
             if response.failure == .cancelled { return }
             let result = handle(response, feed: feed, record: record, now: now())
             report.feeds.append(result)
+            waiting.append((report.feeds.count - 1, feed, record))
+            if store.batchIsDue() { commitWaiting() }
             onProgress?()
         }
+        commitWaiting()
+        try? store.endBatch()
         if !cancel.isCancelled {
             // Pages after feeds: one fetch at a time per host across both, and the outputs written
             // below already carry the articles fetched now.

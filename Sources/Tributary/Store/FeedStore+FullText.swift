@@ -52,7 +52,7 @@ extension FeedStore {
         try db.transaction { () throws(StoreError) in
             try db.run("""
                 UPDATE full_texts SET content = ?, next_attempt_at = NULL, last_error = NULL, fetched_at = ? WHERE item_id = ?
-                """, [.text(content), .real(now.timeIntervalSince1970), .int(itemID)])
+                """, [bodies.encode(content), .real(now.timeIntervalSince1970), .int(itemID)])
             try db.run("UPDATE items SET changed_at = ? WHERE id = ?", [.real(now.timeIntervalSince1970), .int(itemID)])
         }
     }

@@ -23,11 +23,15 @@ extension FeedStore {
                        fullText: Bool = false, nearDuplicates: NearDuplicatePolicy = .off) throws(StoreError) -> IngestCounts {
         let polledAt = state.lastPollAt ?? Date()
         do {
-            return try commitTransaction(feedID: feedID, feedURL: feedURL, state: state, parsed: parsed, polledAt: polledAt,
-                                         fullText: fullText, nearDuplicates: nearDuplicates)
+            try openBatchTransaction()
+            let counts = try commitTransaction(feedID: feedID, feedURL: feedURL, state: state, parsed: parsed, polledAt: polledAt,
+                                               fullText: fullText, nearDuplicates: nearDuplicates)
+            batch?.items += counts.new + counts.updated + counts.duplicate + counts.nearDuplicate
+            return counts
         } catch {
             // The index may hold stories the rollback took back: rebuild it from what was committed.
             nearIndex = nil
+            noteBatchFailure(error)
             throw error
         }
     }
@@ -119,8 +123,8 @@ extension FeedStore {
                 canonical_url = ?, fingerprint = ?, updated = ?, revision = ?, revisions = revisions + 1, changed_at = ?,
                 permalink = ? WHERE id = ?
                 """,
-                [SQLValue(item.title), SQLValue(item.link), SQLValue(item.author), SQLValue(item.summary),
-                 SQLValue(item.content), .text(Self.joinCategories(item.categories)),
+                [SQLValue(item.title), SQLValue(item.link), SQLValue(item.author), bodies.encode(item.summary),
+                 bodies.encode(item.content), .text(Self.joinCategories(item.categories)),
                  .text(Self.joinEnclosures(item.enclosures)), SQLValue(canonical), SQLValue(fingerprint),
                  .real(updated), .text(revision), .real(now.timeIntervalSince1970), SQLValue(item.permalink), .int(known.id)])
             counts.updated += 1
@@ -181,7 +185,7 @@ extension FeedStore {
             VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(entryID), .int(feedID), SQLValue(canonical), SQLValue(fingerprint), SQLValue(item.link),
-             SQLValue(item.title), SQLValue(item.author), SQLValue(item.summary), SQLValue(item.content),
+             SQLValue(item.title), SQLValue(item.author), bodies.encode(item.summary), bodies.encode(item.content),
              .text(Self.joinCategories(item.categories)), .text(Self.joinEnclosures(item.enclosures)),
              SQLValue(item.published.map { min($0, now) }), SQLValue(item.updated.map { min($0, now) }),
              .real(now.timeIntervalSince1970), .real(effective), .text(revision), .real(now.timeIntervalSince1970),
@@ -207,11 +211,25 @@ extension FeedStore {
     }
 
     static func isIRI(_ s: String) -> Bool {
+        var copy = s
+        if let ascii = copy.withUTF8({ asciiIsIRI($0) }) { return ascii }
         guard let colon = s.firstIndex(of: ":"), colon != s.startIndex,
               s.first!.isASCII, s.first!.isLetter,
               s[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }),
               s.index(after: colon) < s.endIndex else { return false }
         return !s.contains { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" }
+    }
+
+    /// `isIRI` on the bytes of an ASCII string; nil for any other string.
+    static func asciiIsIRI(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard let colon = b.firstIndex(of: 0x3A), colon > 0, colon + 1 < b.count, b[0] | 0x20 >= 0x61, b[0] | 0x20 <= 0x7A else { return false }
+        for c in b[..<colon] {
+            let letter = c | 0x20 >= 0x61 && c | 0x20 <= 0x7A
+            guard letter || (c >= 0x30 && c <= 0x39) || c == 0x2B || c == 0x2D || c == 0x2E else { return false }
+        }
+        // Character.isWhitespace in ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+        return !b.contains { ($0 >= 0x09 && $0 <= 0x0D) || $0 == 0x20 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }
     }
 
     static func revision(of item: FeedItem) -> String {

@@ -50,7 +50,7 @@ extension FeedStore {
         for candidate in candidates.prefix(Self.nearCandidateLimit) {
             var row: (title: String?, summary: String?, content: String?)?
             try db.query("SELECT title, summary, content FROM items WHERE id = ?", [.int(candidate.itemID)]) { r in
-                row = (r.text(0), r.text(1), r.text(2))
+                row = (r.text(0), storedText(r, "summary"), storedText(r, "content"))
             }
             guard let row else { continue }  // pruned since it was indexed
             // The lead as the sketch read it: the fingerprint's plain text (summary, else content).

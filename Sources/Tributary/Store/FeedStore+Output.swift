@@ -27,7 +27,7 @@ extension FeedStore {
             index[itemID] = entries.count
             entries.append(StoredEntry(
                 itemID: itemID, entryID: row.text("entry_id") ?? "", link: row.text("link"), title: row.text("title"),
-                author: row.text("author"), summary: row.text("summary"), content: row.text("content"),
+                author: row.text("author"), summary: storedText(row, "summary"), content: storedText(row, "content"),
                 categories: Self.splitCategories(row.text("categories")), enclosures: Self.splitEnclosures(row.text("enclosures")),
                 published: published, updated: updated, effectiveAt: effective, sourceFeedID: row.int64("feed_id"),
                 carriers: [], permalink: row.text("permalink")))

@@ -6,6 +6,10 @@ public final class FeedStore {
     /// Recent stories' MinHash bands, built from `story_sketches` on first use; nil after a failed write,
     /// so that it is rebuilt from what was committed.
     var nearIndex: NearDuplicateIndex?
+    /// Article bodies are compressed on the way in and out (summary, content, fetched full text).
+    let bodies = CompressedText()
+    /// The open batch of polls, while `beginBatch` is in effect (see FeedStore+Batch.swift).
+    var batch: PollBatch?
     /// Updates caused by content churn alone (same title and link) stop counting after this many.
     public static let maxChurnRevisions = 5
 
@@ -36,6 +40,9 @@ public final class FeedStore {
         // journal_size_limit: after a checkpoint the WAL file shrinks back instead of keeping its peak size.
         // Switching a new file to WAL takes an exclusive lock without waiting on the busy handler: when
         // another process is opening the same new database, try again for a while.
+        // A new file gets 16 KB pages: a compressed body is 1–3 KB, and in 4 KB pages such a row often
+        // took a page of its own (a third of the file was slack). Fixed once the file has a page.
+        if try db.scalar("PRAGMA page_count") == 0 { try db.execute("PRAGMA page_size = \(Self.pageSize)") }
         var attempts = 0
         while true {
             do {
@@ -46,11 +53,35 @@ public final class FeedStore {
                 usleep(50_000)
             }
         }
-        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 33554432;")
+        // temp_store: the statement journal each savepoint keeps stays in memory (in a file it was most of
+        // the bytes written). The checkpoint runs once the log holds 64 MB: a page changed by several
+        // commits in between reaches the database file once.
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 33554432; PRAGMA temp_store = MEMORY;")
+        let pageBytes = try db.scalar("PRAGMA page_size") ?? 4096
+        try db.execute("PRAGMA wal_autocheckpoint = \(Self.checkpointBytes / max(pageBytes, 512))")
+        try setCacheSize(Self.idleCacheBytes)
         try migrate()
     }
 
     public func close() { db.close() }
+
+    static let pageSize = 16_384
+    static let checkpointBytes = 64 << 20
+    /// SQLite's page cache between polls, and while a batch of polls is stored (FeedStore+Batch.swift).
+    static let idleCacheBytes = 8 << 20
+    static let batchCacheBytes = 64 << 20
+
+    /// Sizes SQLite's page cache; a smaller size frees the pages above it.
+    func setCacheSize(_ bytes: Int) throws(StoreError) {
+        try db.execute("PRAGMA cache_size = -\(bytes >> 10)")
+    }
+
+    /// A body column as stored by `bodies`: a compressed frame, or text from older databases.
+    func storedText(_ row: SQLRow, _ name: String) -> String? {
+        let column = row.index(name)
+        guard row.isBlob(column) else { return row.text(column) }
+        return row.withBlob(column) { bodies.decode($0) }
+    }
 
     /// The schema version and application id, after checking that the file is Tributary's (or empty).
     private func checkOwnership() throws(StoreError) -> (version: Int, application: Int) {

@@ -23,6 +23,7 @@ enum SQLValue: Equatable {
     case int(Int64)
     case real(Double)
     case text(String)
+    case blob([UInt8])
 
     init(_ s: String?) { self = s.map { .text($0) } ?? .null }
     init(_ i: Int?) { self = i.map { .int(Int64($0)) } ?? .null }
@@ -55,6 +56,12 @@ struct SQLRow {
     func double(_ i: Int32) -> Double { sqlite3_column_double(statement, i) }
     func optionalInt(_ i: Int32) -> Int? { isNull(i) ? nil : int(i) }
     func date(_ i: Int32) -> Date? { isNull(i) ? nil : Date(timeIntervalSince1970: double(i)) }
+    func isBlob(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_BLOB }
+    /// The column's bytes as a blob, valid only inside `body`.
+    func withBlob<T>(_ i: Int32, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        let p = sqlite3_column_blob(statement, i)
+        return body(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, i))))
+    }
     func text(_ i: Int32) -> String? {
         guard let p = sqlite3_column_text(statement, i) else { return nil }
         let count = Int(sqlite3_column_bytes(statement, i))
@@ -129,6 +136,9 @@ final class SQLiteDatabase {
             case .int(let n): rc = sqlite3_bind_int64(statement, i, n)
             case .real(let d): rc = sqlite3_bind_double(statement, i, d)
             case .text(let s): rc = sqlite3_bind_text(statement, i, s, -1, tributary_sqlite_transient())
+            case .blob(let bytes): rc = bytes.withUnsafeBytes {
+                sqlite3_bind_blob(statement, i, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), tributary_sqlite_transient())
+            }
             }
             guard rc == SQLITE_OK else { throw error("cannot bind parameter \(i)") }
         }
@@ -179,15 +189,25 @@ final class SQLiteDatabase {
     var lastInsertID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
     var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
 
-    /// Runs `body` in one transaction; rolls back if it throws.
+    /// Whether a transaction is open on this connection (a batch of polls, see `FeedStore.beginBatch`).
+    var inTransaction: Bool { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
+
+    /// Runs `body` in one transaction; rolls back if it throws. Inside an open transaction it is a
+    /// savepoint of it: a failure takes back only what `body` did.
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try execute("BEGIN IMMEDIATE")
+        let nested = inTransaction
+        try execute(nested ? "SAVEPOINT step" : "BEGIN IMMEDIATE")
         do {
             let result = try body()
-            try execute("COMMIT")
+            try execute(nested ? "RELEASE step" : "COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            // SQLite may already have rolled the whole transaction back (a full disk, an I/O error).
+            if nested, inTransaction {
+                try? execute("ROLLBACK TO step; RELEASE step")
+            } else if inTransaction {
+                try? execute("ROLLBACK")
+            }
             throw error
         }
     }
