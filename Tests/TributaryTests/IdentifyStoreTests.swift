@@ -263,6 +263,17 @@ final class StoreTests: XCTestCase {
         reader.close()
     }
 
+    func testRevisionsStoredInFullByOlderReleasesStillMatch() throws {
+        let story = item("r1", title: "Rev", link: "https://a.example/r1", text: storyText("r1"))
+        XCTAssertEqual(try commit(0, [story]).new, 1)
+        XCTAssertEqual(try store.db.scalar("SELECT length(revision) FROM items"), 32)
+        // An older release kept all 64 hex digits of the same digest.
+        try store.db.execute("UPDATE items SET revision = revision || '0123456789abcdef0123456789abcdef'")
+        XCTAssertEqual(try commit(0, [story]).unchanged, 1)
+        let edited = item("r1", title: "Rev, edited", link: "https://a.example/r1", text: storyText("r1"))
+        XCTAssertEqual(try commit(0, [edited]).updated, 1)
+    }
+
     func testBodiesAreStoredCompressedAndReadBackWhole() throws {
         let long = (0..<40).map { "<p>Paragraph \($0) of the story, with <a href=\"https://a.example/\($0)\">a link</a>.</p>" }.joined()
         _ = try commit(0, [FeedItem(id: "z1", link: "https://a.example/z1", title: "Long", summary: "Short summary.", content: long)])

@@ -112,7 +112,8 @@ extension FeedStore {
             counts.separated += 1
         }
         if let known {
-            guard known.revision != revision, known.owner == feedID else { counts.unchanged += 1; return nil }
+            // Older releases stored all 64 digits; the first 32 are compared.
+            guard !known.revision.hasPrefix(revision), known.owner == feedID else { counts.unchanged += 1; return nil }
             let canonical = (item.canonicalLink ?? item.link).flatMap(CanonicalURL.key)
             let fingerprint = fingerprint()
             let churnOnly = known.title == item.title && known.link == item.link
@@ -191,8 +192,9 @@ extension FeedStore {
              .real(now.timeIntervalSince1970), .real(effective), .text(revision), .real(now.timeIntervalSince1970),
              SQLValue(item.permalink)])
         let itemID = db.lastInsertID
-        try db.run("INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, ?, ?)",
-                   [.int(feedID), .text(guid), .int(itemID), SQLValue(item.link), .real(now.timeIntervalSince1970)])
+        // The first publisher's link is the item's own (NULL here, read through the item: see `entries`).
+        try db.run("INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, NULL, ?)",
+                   [.int(feedID), .text(guid), .int(itemID), .real(now.timeIntervalSince1970)])
         if let sketch {
             try recordSketch(itemID: itemID, feedID: feedID, at: effective, sketch: sketch)
         }
@@ -235,7 +237,8 @@ extension FeedStore {
     static func revision(of item: FeedItem) -> String {
         let parts = [item.title ?? "", item.link ?? "", item.author ?? "", item.summary ?? "", item.content ?? "",
                      joinCategories(item.categories), joinEnclosures(item.enclosures)]
-        return ContentFingerprint.sha256Hex(parts.joined(separator: "\u{1F}"))
+        // 128 bits tell an edit from no edit; the other half of the digest was 32 bytes per item stored.
+        return String(ContentFingerprint.sha256Hex(parts.joined(separator: "\u{1F}")).prefix(32))
     }
 
     static func joinCategories(_ categories: [String]) -> String { categories.joined(separator: "\u{1F}") }

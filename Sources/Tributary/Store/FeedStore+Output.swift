@@ -36,8 +36,9 @@ extension FeedStore {
         let allowed = Set(feedIDs)
         let itemList = entries.map { String($0.itemID) }.joined(separator: ",")
         try db.query("""
-            SELECT item_id, feed_id, link FROM item_sources WHERE item_id IN (\(itemList))
-            ORDER BY first_seen, feed_id
+            SELECT s.item_id, s.feed_id, CASE WHEN s.link IS NULL AND s.feed_id = i.feed_id THEN i.link ELSE s.link END AS link
+            FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.item_id IN (\(itemList))
+            ORDER BY s.first_seen, s.feed_id
             """, cache: false) { row in
             let feedID = row.int64("feed_id")
             guard let i = index[row.int64("item_id")], allowed.contains(feedID) else { return }
