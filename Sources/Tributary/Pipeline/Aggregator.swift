@@ -143,11 +143,7 @@ public final class Aggregator {
                 try store.commitBatch()
             } catch {
                 for entry in waiting {
-                    let state = PollOutcome.afterStorageFailure("\(error)", feed: entry.feed, record: entry.before, planner: planner, now: now())
-                    var record = entry.before
-                    record.poll = state
-                    records[entry.feed.url] = record
-                    try? store.recordPollState(feedID: record.id, state)
+                    let state = storageFailed(feed: entry.feed, record: entry.before, error: error, now: now())
                     report.feeds[entry.report].error = state.lastError
                     report.feeds[entry.report].counts = IngestCounts()
                     report.feeds[entry.report].nextPollAt = state.nextPollAt
@@ -186,6 +182,18 @@ public final class Aggregator {
         return report
     }
 
+    /// A poll whose items and state could not be stored: the feed keeps `record`'s validators and backs
+    /// off. Returns the state it was given.
+    private func storageFailed(feed: FeedSettings, record: FeedRecord, error: StoreError, now: Date) -> FeedPollState {
+        let state = PollOutcome.afterStorageFailure("\(error)", feed: feed, record: record, planner: planner, now: now)
+        var failed = record
+        failed.poll = state
+        records[feed.url] = failed
+        // Best effort: on a full disk this small update may still fit, and then `status` shows it.
+        try? store.recordPollState(feedID: record.id, state)
+        return state
+    }
+
     /// Leaves a host alone until the hold ends, for feeds and pages alike, across restarts.
     func holdHost(_ hold: PollOutcome.HostHold) {
         hostHolds[hold.host] = hold.until
@@ -219,10 +227,7 @@ public final class Aggregator {
             if counts.new + counts.updated + counts.duplicate + counts.nearDuplicate + counts.separated > 0 { outputsStale = true }
             if let updated = try store.feed(id: record.id) { records[feed.url] = updated }
         } catch {
-            state = PollOutcome.afterStorageFailure("\(error)", feed: feed, record: record, planner: planner, now: now)
-            records[feed.url]?.poll = state
-            // Best effort: on a full disk this small update may still fit, and then `status` shows it.
-            try? store.recordPollState(feedID: record.id, state)
+            state = storageFailed(feed: feed, record: record, error: error, now: now)
             logger.error("storing poll failed", metadata: ["feed": "\(feed.name)", "error": "\(error)",
                                                            "failures": "\(state.failures)"])
         }

@@ -53,14 +53,11 @@ extension FeedStore {
         open.openedAt = nil
         open.items = 0
         open.lost = nil
-        if let lost {
-            if db.inTransaction { try? db.execute("ROLLBACK") }
-            nearIndex = nil
-            throw StoreError(message: "a failed write rolled back the polls stored with it: \(lost.message)", code: lost.code)
-        }
-        guard db.inTransaction else { return }
-        do {
-            try db.execute("COMMIT")
+        do throws(StoreError) {
+            if let lost {
+                throw StoreError(message: "a failed write rolled back the polls stored with it: \(lost.message)", code: lost.code)
+            }
+            if db.inTransaction { try db.execute("COMMIT") }
         } catch {
             if db.inTransaction { try? db.execute("ROLLBACK") }
             nearIndex = nil

@@ -192,7 +192,7 @@ extension FeedStore {
              .real(now.timeIntervalSince1970), .real(effective), .text(revision), .real(now.timeIntervalSince1970),
              SQLValue(item.permalink)])
         let itemID = db.lastInsertID
-        // The first publisher's link is the item's own (NULL here, read through the item: see `entries`).
+        // The first publisher's link is the item's own (NULL here, read through it: `sourceLink`).
         try db.run("INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, NULL, ?)",
                    [.int(feedID), .text(guid), .int(itemID), .real(now.timeIntervalSince1970)])
         if let sketch {

@@ -126,8 +126,7 @@ extension FeedStore {
                                            firstPublisher: row.int64(3), firstSeen: row.date(4) ?? Date(), sources: [])
         }
         try db.query("""
-            SELECT s.feed_id, f.name, CASE WHEN s.link IS NULL AND s.feed_id = i.feed_id THEN i.link ELSE s.link END,
-                   s.first_seen, s.layer, s.evidence
+            SELECT s.feed_id, f.name, \(Self.sourceLink), s.first_seen, s.layer, s.evidence
             FROM item_sources s JOIN feeds f ON f.id = s.feed_id JOIN items i ON i.id = s.item_id
             WHERE s.item_id = ? ORDER BY s.first_seen, s.feed_id
             """, [.int(itemID)]) { row in

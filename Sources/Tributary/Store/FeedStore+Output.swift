@@ -2,6 +2,10 @@ import Foundation
 
 // The query behind every output: newest entries with the outlets that carried them.
 extension FeedStore {
+    /// A source's link in a query joining `item_sources s` to `items i`: the first publisher's row leaves
+    /// it NULL, since it is the item's own.
+    static let sourceLink = "CASE WHEN s.link IS NULL AND s.feed_id = i.feed_id THEN i.link ELSE s.link END"
+
     // MARK: output
 
     /// The newest entries carried by any of `feedIDs`, newest first, at most `limit`.
@@ -36,7 +40,7 @@ extension FeedStore {
         let allowed = Set(feedIDs)
         let itemList = entries.map { String($0.itemID) }.joined(separator: ",")
         try db.query("""
-            SELECT s.item_id, s.feed_id, CASE WHEN s.link IS NULL AND s.feed_id = i.feed_id THEN i.link ELSE s.link END AS link
+            SELECT s.item_id, s.feed_id, \(Self.sourceLink) AS link
             FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.item_id IN (\(itemList))
             ORDER BY s.first_seen, s.feed_id
             """, cache: false) { row in

@@ -36,13 +36,13 @@ public final class FeedStore {
             }
             return
         }
+        // A new file gets 16 KB pages: a compressed body is 1–3 KB, and in 4 KB pages such a row often
+        // took a page of its own (a third of the file was slack). Fixed once the file has a page.
+        if try db.scalar("PRAGMA page_count") == 0 { try db.execute("PRAGMA page_size = \(Self.pageSize)") }
         // WAL: readers (tributary status) never block the daemon; NORMAL sync is crash-safe in WAL mode.
         // journal_size_limit: after a checkpoint the WAL file shrinks back instead of keeping its peak size.
         // Switching a new file to WAL takes an exclusive lock without waiting on the busy handler: when
         // another process is opening the same new database, try again for a while.
-        // A new file gets 16 KB pages: a compressed body is 1–3 KB, and in 4 KB pages such a row often
-        // took a page of its own (a third of the file was slack). Fixed once the file has a page.
-        if try db.scalar("PRAGMA page_count") == 0 { try db.execute("PRAGMA page_size = \(Self.pageSize)") }
         var attempts = 0
         while true {
             do {
