@@ -208,6 +208,7 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.prune(olderThan: now.addingTimeInterval(-90 * 86400), keeping: [], now: now,
                                        tombstoneLifetime: 365 * 86400), 1)
         XCTAssertEqual(try store.itemCount(), 0)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM story_keys"), 0, "a pruned item's keys go with it")
         let counts = try commit(0, [old])
         XCTAssertEqual(counts.new, 0)
         XCTAssertEqual(counts.tombstoned, 1)
@@ -294,5 +295,50 @@ final class StoreTests: XCTestCase {
         let reopened = try FeedStore(path: path)
         XCTAssertEqual(try reopened.integrityCheck(), "ok")
         XCTAssertEqual(try reopened.db.scalar("PRAGMA user_version"), Schema.migrations.count)
+    }
+
+    func testItemsAreFoundThroughTheirKeysAndACollidingKeyMergesNothing() throws {
+        _ = try commit(0, [item("urn:k1", title: "Keyed", link: "https://a.example/keyed", text: storyText("k1"))])
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM story_keys"), 3, "URL, text and entry id")
+        XCTAssertEqual(try commit(1, [item("b1", title: "Keyed", link: "https://a.example/keyed?utm_source=x", text: "other words")]).duplicate, 1)
+        XCTAssertEqual(try store.explanation(of: "urn:k1")?.title, "Keyed")
+        // Another URL whose key collides with a stored item's: the full values differ, so it is a story of its own.
+        let stored = try XCTUnwrap(store.db.scalar("SELECT id FROM items"))
+        let other = try XCTUnwrap(CanonicalURL.key("https://b.example/other"))
+        try store.db.run("INSERT INTO story_keys(key, item_id) VALUES(?, ?)", [.int(StoryKey.url.of(other)), .int(Int64(stored))])
+        XCTAssertEqual(try commit(1, [item("b2", title: "Other", link: "https://b.example/other", text: storyText("o"))]).new, 1)
+        // An edit that moves the story to another URL files it under the new one only.
+        _ = try commit(0, [item("urn:k1", title: "Keyed, moved", link: "https://a.example/moved", text: storyText("k1"))])
+        XCTAssertEqual(try commit(1, [item("b3", title: "Keyed", link: "https://a.example/keyed", text: storyText("b3"))]).new, 1)
+        XCTAssertEqual(try commit(1, [item("b4", title: "Moved", link: "https://a.example/moved", text: storyText("b4"))]).duplicate, 1)
+    }
+
+    func testADatabaseFromBeforeStoryKeysIsFiledUnderThemOnUpgrade() throws {
+        let path = try makeTemporaryFolder(self).appendingPathComponent("old.sqlite").path
+        let old = try SQLiteDatabase(path: path)
+        for migration in Schema.migrations.prefix(Schema.storyKeys - 1) { try old.execute(migration) }
+        try old.execute("PRAGMA user_version = \(Schema.storyKeys - 1)")
+        try old.execute("INSERT INTO feeds(id, url, name) VALUES(1, 'https://a.example/feed', 'A')")
+        let canonical = try XCTUnwrap(CanonicalURL.key("https://a.example/old-story"))
+        try old.run("""
+            INSERT INTO items(entry_id, feed_id, canonical_url, fingerprint, title, first_seen, effective_at, revision, changed_at)
+            VALUES('urn:old-story', 1, ?, 'f00d', 'Old story', 0, 0, 'x', 0)
+            """, [.text(canonical)])
+        try old.execute("INSERT INTO item_sources(feed_id, guid, item_id, first_seen) VALUES(1, 'urn:old-story', last_insert_rowid(), 0)")
+        old.close()
+        let upgraded = try FeedStore(path: path)
+        XCTAssertEqual(try upgraded.db.scalar("SELECT count(*) FROM story_keys"), 3)
+        XCTAssertEqual(try upgraded.integrityCheck(), "ok")
+        let feed = try upgraded.syncFeeds([FeedSettings(name: "A", url: "https://a.example/feed", interval: nil, tags: [], userAgent: nil),
+                                           FeedSettings(name: "B", url: "https://b.example/feed", interval: nil, tags: [], userAgent: nil)])
+        let copy = try upgraded.commit(feedID: feed[1].id, feedURL: feed[1].url, state: state(),
+                                       parsed: ParsedFeed(format: .rss20, items: [item("urn:old-story", title: "Old story",
+                                                                                       link: "https://a.example/old-story", text: "t")]))
+        XCTAssertEqual(copy.duplicate, 1, "the stored item is found by its URL")
+        let reused = try upgraded.commit(feedID: feed[1].id, feedURL: feed[1].url, state: state(),
+                                         parsed: ParsedFeed(format: .rss20, items: [item("urn:old-story", title: "Another story",
+                                                                                         link: "https://b.example/another", text: storyText("an"))]))
+        XCTAssertEqual(reused.new, 0, "the same guid from the same feed is the same item")
+        XCTAssertEqual(try upgraded.explanation(of: "urn:old-story")?.title, "Old story")
     }
 }

@@ -41,9 +41,11 @@ extension FeedStore {
         try db.transaction { () throws(StoreError) -> IngestCounts in
             var counts = IngestCounts()
             if let parsed {
+                // Tombstones exist only once `[storage] keep` has pruned: until then no item needs checking.
+                let pruned = try db.scalar("SELECT 1 FROM tombstones LIMIT 1") != nil
                 for item in parsed.items {
                     let queued = try ingest(item, feedID: feedID, feedURL: feedURL, now: polledAt, near: nearDuplicates,
-                                            counts: &counts)
+                                            pruned: pruned, counts: &counts)
                     if fullText, let queued, let link = item.link, link.lowercased().hasPrefix("http") {
                         try queueFullText(itemID: queued, url: link, now: polledAt)
                     }
@@ -73,7 +75,7 @@ extension FeedStore {
 
     /// Returns the item's id when it is new or changed (its page may need fetching), else nil.
     private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, near policy: NearDuplicatePolicy,
-                        counts: inout IngestCounts) throws(StoreError) -> Int64? {
+                        pruned: Bool, counts: inout IngestCounts) throws(StoreError) -> Int64? {
         // The fingerprint parses HTML, so it is computed only for items that are new or changed; the
         // near-duplicate sketch reads the same plain text.
         var cachedText: String?
@@ -94,14 +96,15 @@ extension FeedStore {
         let revision = Self.revision(of: item)
 
         // Layer 1: this feed has listed this guid before.
-        var known: (id: Int64, owner: Int64, revision: String, revisions: Int, title: String?, link: String?, updated: Double?)?
+        var known: (id: Int64, owner: Int64, revision: String, revisions: Int, title: String?, link: String?, updated: Double?,
+                    canonical: String?, fingerprint: String?)?
         var nearMerge: (similarity: Double?, comparedWords: Int?)?
         try db.query("""
-            SELECT i.id, i.feed_id, i.revision, i.revisions, i.title, i.link, i.updated, s.layer, s.similarity, s.compared_words
-            FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
+            SELECT i.id, i.feed_id, i.revision, i.revisions, i.title, i.link, i.updated, s.layer, s.similarity, s.compared_words,
+            i.canonical_url, i.fingerprint FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
             """, [.int(feedID), .text(guid)]) { row in
             known = (row.int64("id"), row.int64("feed_id"), row.text("revision") ?? "", row.int("revisions"), row.text("title"),
-                     row.text("link"), row.optionalDouble("updated"))
+                     row.text("link"), row.optionalDouble("updated"), row.text("canonical_url"), row.text("fingerprint"))
             if row.text("layer") == "near" { nearMerge = (row.optionalDouble("similarity"), row.optionalInt("compared_words")) }
         }
         if let merge = nearMerge, let owner = known?.owner,
@@ -128,13 +131,17 @@ extension FeedStore {
                  bodies.encode(item.content), .text(Self.joinCategories(item.categories)),
                  .text(Self.joinEnclosures(item.enclosures)), SQLValue(canonical), SQLValue(fingerprint),
                  .real(updated), .text(revision), .real(now.timeIntervalSince1970), SQLValue(item.permalink), .int(known.id)])
+            if canonical != known.canonical || fingerprint != known.fingerprint {
+                try forgetKeys(itemID: known.id, [(.url, known.canonical), (.text, known.fingerprint)])
+                try recordKeys(itemID: known.id, [(.url, canonical), (.text, fingerprint)])
+            }
             counts.updated += 1
             return known.id
         }
 
         let canonical = (item.canonicalLink ?? item.link).flatMap(CanonicalURL.key)
         let fingerprint = fingerprint()
-        if try isTombstoned(feedID: feedID, guid: guid, canonical: canonical, fingerprint: fingerprint) {
+        if pruned, try isTombstoned(feedID: feedID, guid: guid, canonical: canonical, fingerprint: fingerprint) {
             counts.tombstoned += 1
             return nil
         }
@@ -143,11 +150,11 @@ extension FeedStore {
         var existing: Int64?
         var layer = "url"
         if let canonical {
-            existing = try db.scalar("SELECT id FROM items WHERE canonical_url = ? LIMIT 1", [.text(canonical)]).map(Int64.init)
+            existing = try storedItem(.url, canonical)
         }
         if existing == nil, let fingerprint {
             layer = "text"
-            existing = try db.scalar("SELECT id FROM items WHERE fingerprint = ? LIMIT 1", [.text(fingerprint)]).map(Int64.init)
+            existing = try storedItem(.text, fingerprint)
         }
         if let existing {
             try db.run("INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen, layer) VALUES(?, ?, ?, ?, ?, ?)",
@@ -192,6 +199,7 @@ extension FeedStore {
              .real(now.timeIntervalSince1970), .real(effective), .text(revision), .real(now.timeIntervalSince1970),
              SQLValue(item.permalink)])
         let itemID = db.lastInsertID
+        try recordKeys(itemID: itemID, [(.url, canonical), (.text, fingerprint), (.entry, entryID)])
         // The first publisher's link is the item's own (NULL here, read through it: `sourceLink`).
         try db.run("INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, NULL, ?)",
                    [.int(feedID), .text(guid), .int(itemID), .real(now.timeIntervalSince1970)])
@@ -205,7 +213,7 @@ extension FeedStore {
     /// The original id when it is an IRI not used by another item, else a `tag:` URI minted once.
     private func entryID(for item: FeedItem, feedURL: String, guid: String) throws(StoreError) -> String {
         if let id = item.id, Self.isIRI(id),
-           try db.scalar("SELECT 1 FROM items WHERE entry_id = ?", [.text(id)]) == nil {
+           try storedItem(.entry, id) == nil {
             return id
         }
         let digest = ContentFingerprint.sha256Hex(feedURL + "\u{0}" + guid)

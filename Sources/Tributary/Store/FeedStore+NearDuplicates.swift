@@ -112,7 +112,7 @@ extension FeedStore {
     /// Why each source of an entry is attached to it: the entry is found by its id (the output's
     /// `<id>`), its link, or the link of any of its sources.
     public func explanation(of reference: String) throws(StoreError) -> EntryExplanation? {
-        var itemID = try db.scalar("SELECT id FROM items WHERE entry_id = ?", [.text(reference)]).map(Int64.init)
+        var itemID = try storedItem(.entry, reference)
         if itemID == nil {
             itemID = try db.scalar("SELECT id FROM items WHERE link = ? ORDER BY id LIMIT 1", [.text(reference)]).map(Int64.init)
         }

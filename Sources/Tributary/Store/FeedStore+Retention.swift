@@ -21,14 +21,14 @@ extension FeedStore {
     public func prune(olderThan cutoff: Date, keeping keepIDs: Set<Int64>, now: Date,
                       tombstoneLifetime: TimeInterval) throws(StoreError) -> Int {
         try db.transaction { () throws(StoreError) -> Int in
-            var doomed: [(Int64, String?, String?)] = []
-            try db.query("SELECT id, canonical_url, fingerprint FROM items WHERE effective_at < ? AND first_seen < ?",
+            var doomed: [(Int64, String?, String?, String)] = []
+            try db.query("SELECT id, canonical_url, fingerprint, entry_id FROM items WHERE effective_at < ? AND first_seen < ?",
                          [.real(cutoff.timeIntervalSince1970), .real(cutoff.timeIntervalSince1970)]) { row in
                 let id = row.int64(0)
-                if !keepIDs.contains(id) { doomed.append((id, row.text(1), row.text(2))) }
+                if !keepIDs.contains(id) { doomed.append((id, row.text(1), row.text(2), row.text(3) ?? "")) }
             }
             let stamp = SQLValue.real(now.timeIntervalSince1970)
-            for (id, canonical, fingerprint) in doomed {
+            for (id, canonical, fingerprint, entryID) in doomed {
                 var guids: [String] = []
                 try db.query("SELECT feed_id, guid FROM item_sources WHERE item_id = ?", [.int(id)]) { row in
                     guids.append("\(row.int64(0))\u{1F}\(row.text(1) ?? "")")
@@ -41,6 +41,7 @@ extension FeedStore {
                                [.text(kind), .text(key), stamp])
                 }
                 try db.run("DELETE FROM item_sources WHERE item_id = ?", [.int(id)])
+                try forgetKeys(itemID: id, [(.url, canonical), (.text, fingerprint), (.entry, entryID)])
                 try db.run("DELETE FROM items WHERE id = ?", [.int(id)])
             }
             try db.run("DELETE FROM tombstones WHERE pruned_at < ?",

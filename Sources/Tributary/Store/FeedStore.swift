@@ -104,6 +104,7 @@ public final class FeedStore {
             let (version, application) = try checkOwnership()
             for index in version..<Schema.migrations.count {
                 try db.execute(Schema.migrations[index])
+                if index + 1 == Schema.storyKeys { try fileExistingItemsUnderKeys() }
             }
             if version < Schema.migrations.count { try db.execute("PRAGMA user_version = \(Schema.migrations.count)") }
             // New databases, and those made before the application id existed, get it now.

@@ -4,7 +4,8 @@ enum Schema {
     static let applicationID = 0x5452_4942
 
     static let migrations: [String] = [
-        // 1: feeds, items, the outlets that carried each item
+        // 1: feeds, items, the outlets that carried each item. (Before schema 9, entry_id was declared
+        //    UNIQUE; databases made then keep that index. story_keys now finds an item by its entry id.)
         """
         CREATE TABLE feeds(
             id INTEGER PRIMARY KEY,
@@ -25,7 +26,7 @@ enum Schema {
         );
         CREATE TABLE items(
             id INTEGER PRIMARY KEY,
-            entry_id TEXT NOT NULL UNIQUE,
+            entry_id TEXT NOT NULL,
             feed_id INTEGER NOT NULL REFERENCES feeds(id),
             canonical_url TEXT,
             fingerprint TEXT,
@@ -117,5 +118,20 @@ enum Schema {
             sketch TEXT NOT NULL
         );
         """,
+        // 9: items are found by canonical URL, fingerprint and entry id through 8-byte keys (StoryKey), no
+        //    longer through indexes over the texts. Existing items are filed under their keys as it runs
+        //    (`fileExistingItemsUnderKeys`).
+        """
+        CREATE TABLE story_keys(
+            key INTEGER NOT NULL,
+            item_id INTEGER NOT NULL,
+            PRIMARY KEY(key, item_id)
+        ) WITHOUT ROWID;
+        DROP INDEX items_canonical_url;
+        DROP INDEX items_fingerprint;
+        """,
     ]
+
+    /// The migration after which existing items need filing under their keys.
+    static let storyKeys = 9
 }
