@@ -3,7 +3,7 @@
 #   scripts/install-deps.sh          build and run
 #   scripts/install-deps.sh --test   also what the test suite's checks use
 set -euo pipefail
-packages=(pkg-config libxml2-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libmicrohttpd-dev zlib1g-dev libzstd-dev python3)
+packages=(pkg-config libxml2-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libmicrohttpd-dev zlib1g-dev libzstd-dev libdeflate-dev python3)
 if [ "${1:-}" = "--test" ]; then
     packages+=(libxml2-utils jing newsboat python3-lxml python3-feedparser python3-html5lib systemd time chromium apache2-utils curl)
 fi

@@ -10,7 +10,10 @@ Route keys are request paths; a value is a list of steps (one per request, the l
 repeats) or a single step. A step is an object with any of:
   status, headers (object), body (string), file (name under ROOT), delay (seconds before
   answering), mode: "hang" | "reset" | "slow" | "big" | "gzipbomb" | "chunked-big",
-  size (bytes for big modes), location (for redirects). The key "*" applies to paths without a route.
+  size (bytes for big modes), location (for redirects), encoding (the body sent compressed:
+  "gzip", "gzip-members" (two gzip members one after the other), "deflate" (zlib), "raw-deflate",
+  "bad-gzip" (labelled gzip, not gzip), "br" (labelled with a coding nobody asked for)).
+  The key "*" applies to paths without a route.
 POST requests (WebSub pings) are answered the same way; their form body is logged.
 """
 import email.utils
@@ -22,6 +25,7 @@ import socket
 import sys
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = sys.argv[1]
@@ -182,6 +186,10 @@ class Handler(BaseHTTPRequestHandler):
                 headers.setdefault("Last-Modified", modified)
                 if status == 200 and self.headers.get("If-None-Match") == etag:
                     status, body = 304, b""
+        coding = step.get("encoding")
+        if coding and body:
+            body, label = encode(body, coding)
+            headers["Content-Encoding"] = label
         self.send_response(status)
         # Web pages as web pages (full-text tests and benchmarks), everything else as XML.
         page = self.path.split("?")[0].endswith(".html")
@@ -194,6 +202,24 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     do_HEAD = do_GET
+
+
+def encode(body, coding):
+    if coding == "gzip":
+        return gzip.compress(body), "gzip"
+    if coding == "gzip-members":
+        half = len(body) // 2
+        return gzip.compress(body[:half]) + gzip.compress(body[half:]), "gzip"
+    if coding == "deflate":
+        return zlib.compress(body), "deflate"
+    if coding == "raw-deflate":
+        c = zlib.compressobj(wbits=-15)
+        return c.compress(body) + c.flush(), "deflate"
+    if coding == "bad-gzip":
+        return b"\x1f\x8b\x08\x00" + b"not deflate data at all" * 10, "gzip"
+    if coding == "br":
+        return body, "br"
+    raise ValueError(coding)
 
 
 class Server(ThreadingHTTPServer):

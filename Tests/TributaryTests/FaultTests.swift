@@ -51,6 +51,57 @@ final class FaultTests: LoopbackTestCase {
         return (TributaryBinary.Result(status: process.terminationStatus, stdout: stdout, stderr: stderr), peak)
     }
 
+    func testCompressedBodiesAreInflatedAndUndecodableOnesNamed() throws {
+        let server = try startServer()
+        let codings = ["gzip", "gzip-members", "deflate", "raw-deflate", "bad-gzip", "br"]
+        var routes: [String: Any] = [:]
+        var feeds: [(name: String, url: String, tags: [String])] = []
+        for coding in codings {
+            // Each outlet's own stories, so that every feed's items are new.
+            let items = (1...3).map { i in
+                ("\(coding)-\(i)", "\(coding) story \(i)", "https://\(coding).example/\(i)", storyText("\(coding)\(i)"),
+                 "Mon, 10 Nov 2025 0\(i):00:00 GMT")
+            }
+            try server.write("\(coding).xml", rssDocument(items: items) + String(repeating: "<!-- padding -->\n", count: 2000))
+            routes["/\(coding).xml"] = ["encoding": coding]
+            feeds.append((coding, server.url("\(coding).xml"), []))
+        }
+        try server.routes(routes)
+        let config = try writeConfig(folder, feeds: feeds, poll: faultConfig)
+        let result = try TributaryBinary.run(["poll", "--config", config.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(server.requests().allSatisfy { ($0["accept_encoding"] as? String) == "gzip, deflate" })
+        let rows = try status(config)
+        for coding in ["gzip", "gzip-members", "deflate", "raw-deflate"] {
+            XCTAssertEqual(rows[coding]?["items"] as? Int, 3, "\(coding): \(rows[coding]?["last_error"] ?? "")")
+        }
+        XCTAssertEqual(rows["bad-gzip"]?["last_error"] as? String, "the body is not valid gzip data")
+        XCTAssertEqual(rows["br"]?["last_error"] as? String, "the server sent Content-Encoding \"br\", which was not asked for")
+        XCTAssertEqual(rows["br"]?["failures"] as? Int, 1)
+    }
+
+    func testInflatingTrustsNeitherTheTrailerNorTheServer() throws {
+        let text = Array(String(repeating: "A story told at length. ", count: 4000).utf8)
+        let body = try XCTUnwrap(Gzip.compress(text))
+        XCTAssertEqual(try ContentDecoding.decode(Data(body), encoding: "gzip", limit: 1 << 20).get(), Data(text))
+        // Two members: the trailer read first is the short second one's, so the first needs a second attempt.
+        let tail = Array(" The end.".utf8)
+        let members = body + (try XCTUnwrap(Gzip.compress(tail)))
+        XCTAssertEqual(try ContentDecoding.decode(Data(members), encoding: "gzip", limit: 1 << 20).get(), Data(text + tail))
+        // The limit holds for the inflated size, whatever the trailer says.
+        XCTAssertEqual(ContentDecoding.decode(Data(members), encoding: "gzip", limit: text.count + 2),
+                       .failure(.tooLarge(limit: text.count + 2)))
+        XCTAssertEqual(ContentDecoding.decode(Data(body), encoding: "gzip", limit: text.count - 1),
+                       .failure(.tooLarge(limit: text.count - 1)))
+        // A trailer that does not match the data is corrupt data, not a reason to allocate more.
+        var lying = body
+        lying.replaceSubrange((body.count - 4)..., with: [16, 0, 0, 0])
+        XCTAssertEqual(ContentDecoding.decode(Data(lying), encoding: "gzip", limit: 1 << 20),
+                       .failure(.network("the body is not valid gzip data")))
+        XCTAssertEqual(try ContentDecoding.decode(Data(text), encoding: "identity", limit: 1 << 20).get(), Data(text))
+        XCTAssertEqual(try ContentDecoding.decode(Data(body), encoding: " GZIP ", limit: 1 << 20).get(), Data(text))
+    }
+
     func testEachFaultIsClassifiedScheduledAndContained() throws {
         let main = try startServer()
         let busy = try startServer()     // answers 503 + Retry-After for every path

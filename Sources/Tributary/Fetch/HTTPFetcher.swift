@@ -38,7 +38,8 @@ private let writeBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, U
     guard let data, let context else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
     let bytes = size * count
-    // max-file-size misses chunked and compressed bodies: count what arrives, decompressed.
+    // max-file-size misses chunked bodies: count what arrives. A compressed body is held to the same limit
+    // here, and again once inflated (ContentDecoding).
     if transfer.body.count + bytes > transfer.request.maxBodyBytes {
         transfer.tooLarge = true
         return 0
@@ -113,7 +114,8 @@ public final class HTTPFetcher {
             // Feeds are fetched over http(s) only: a redirect to file:// or gopher:// is a security boundary.
             _ = tributary_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
             _ = tributary_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-            _ = tributary_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+            // Compressed bodies arrive as sent and are inflated by ContentDecoding (libdeflate), not by libcurl.
+            _ = tributary_setopt_long(easy, CURLOPT_HTTP_CONTENT_DECODING, 0)
             _ = tributary_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(r.timeout * 1000))
             _ = tributary_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(r.connectTimeout * 1000))
             _ = tributary_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 64)
@@ -125,6 +127,7 @@ public final class HTTPFetcher {
                 // libcurl copies the body and sets the form content type; a POST is never conditional.
                 _ = tributary_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, form)
             } else {
+                list = curl_slist_append(list, "Accept-Encoding: \(ContentDecoding.accepted)")
                 list = curl_slist_append(list, "Accept: application/atom+xml, application/rss+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
                 if let etag = r.conditional.etag { list = curl_slist_append(list, "If-None-Match: \(etag)") }
                 if let modified = r.conditional.lastModified { list = curl_slist_append(list, "If-Modified-Since: \(modified)") }
@@ -181,11 +184,19 @@ public final class HTTPFetcher {
             } else if code == nil {
                 failure = .cancelled
             }
+            var body = Data()
+            if failure == nil {
+                switch ContentDecoding.decode(transfer.body, encoding: transfer.headers["content-encoding"],
+                                              limit: transfer.request.maxBodyBytes) {
+                case .success(let decoded): body = decoded
+                case .failure(let why): failure = why
+                }
+            }
             let hops = transfer.statuses.dropLast()
             let permanent = redirects > 0 && !hops.isEmpty && hops.allSatisfy { $0 == 301 || $0 == 308 }
             completion(FetchResponse(
                 tag: transfer.request.tag, requestURL: transfer.request.url, status: failure == nil ? status : 0,
-                headers: transfer.headers, body: failure == nil ? transfer.body : Data(), effectiveURL: effective,
+                headers: transfer.headers, body: body, effectiveURL: effective,
                 permanentRedirect: permanent && failure == nil ? effective : nil, failure: failure,
                 elapsed: Date().timeIntervalSince(transfer.started)))
         }
