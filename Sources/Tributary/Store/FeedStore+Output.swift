@@ -39,14 +39,16 @@ extension FeedStore {
         guard !entries.isEmpty else { return [] }
         let allowed = Set(feedIDs)
         let itemList = entries.map { String($0.itemID) }.joined(separator: ",")
+        // The first publisher's row has no link of its own (`sourceLink`): it is the entry's, read above,
+        // which spares reading each item's row a second time.
         try db.query("""
-            SELECT s.item_id, s.feed_id, \(Self.sourceLink) AS link
-            FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.item_id IN (\(itemList))
+            SELECT s.item_id, s.feed_id, s.link FROM item_sources s WHERE s.item_id IN (\(itemList))
             ORDER BY s.first_seen, s.feed_id
             """, cache: false) { row in
             let feedID = row.int64("feed_id")
             guard let i = index[row.int64("item_id")], allowed.contains(feedID) else { return }
-            entries[i].carriers.append((feedID, row.text("link")))
+            let link = row.text("link") ?? (feedID == entries[i].sourceFeedID ? entries[i].link : nil)
+            entries[i].carriers.append((feedID, link))
         }
         for i in entries.indices {
             // The first publisher stays the source while it is configured; otherwise the earliest carrier.

@@ -68,7 +68,7 @@ public final class FeedStore {
     static let pageSize = 16_384
     static let checkpointBytes = 64 << 20
     /// SQLite's page cache between polls, and while a batch of polls is stored (FeedStore+Batch.swift).
-    static let idleCacheBytes = 8 << 20
+    static let idleCacheBytes = 16 << 20
     static let batchCacheBytes = 64 << 20
 
     /// Sizes SQLite's page cache; a smaller size frees the pages above it.
