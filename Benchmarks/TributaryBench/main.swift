@@ -153,6 +153,8 @@ func emitBenchmark(database: String, items: Int) throws {
     var timings: [Double] = []
     var bytes = 0
     for _ in 0..<7 {
+        // An unchanged output is not rewritten: without this, only the first pass would write and fsync.
+        try? FileManager.default.removeItem(atPath: settings.path)
         let start = Date()
         let stored = try reopened.entries(feedIDs: Array(records.keys), limit: 500, notBefore: nil)
         let entries = stored.map { OutputEntry(entry: $0, source: records[$0.sourceFeedID]!, via: [], tags: []) }
