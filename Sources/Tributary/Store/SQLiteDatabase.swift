@@ -37,10 +37,15 @@ struct SQLRow {
 
     /// The index of the result column called `name` (a linear scan: rows read by name are few and narrow).
     func index(_ name: String) -> Int32 {
-        for i in 0..<sqlite3_column_count(statement) {
-            if let p = sqlite3_column_name(statement, i), strcmp(p, name) == 0 { return i }
+        // One C string for the whole scan: passing `name` to strcmp converted it again for every column.
+        let found = name.withCString { wanted -> Int32? in
+            for i in 0..<sqlite3_column_count(statement) {
+                if let p = sqlite3_column_name(statement, i), strcmp(p, wanted) == 0 { return i }
+            }
+            return nil
         }
-        preconditionFailure("no result column \(name)")
+        guard let found else { preconditionFailure("no result column \(name)") }
+        return found
     }
 
     func int(_ name: String) -> Int { int(index(name)) }
