@@ -44,15 +44,20 @@ public enum ContentFingerprint {
         guard text.containsByte(where: { $0 == 0xE2 }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\u{2018}", "\u{2019}", "\u{201A}", "\u{201B}", "\u{2032}": out.append("'")
-            case "\u{201C}", "\u{201D}", "\u{201E}", "\u{201F}", "\u{2033}": out.append("\"")
-            case "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}": out.append("-")
-            case "\u{2026}": out.append(contentsOf: "...".unicodeScalars)
-            default: out.append(scalar)
-            }
+            if let folded = foldedPunctuation(scalar.value) { out.append(contentsOf: folded.unicodeScalars) } else { out.append(scalar) }
         }
         return String(out)
+    }
+
+    /// The ASCII that typographic quotes, primes, dashes and the ellipsis fold to; nil for any other scalar.
+    static func foldedPunctuation(_ value: UInt32) -> String? {
+        switch value {
+        case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: "'"
+        case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033: "\""
+        case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212: "-"
+        case 0x2026: "..."
+        default: nil
+        }
     }
 
     /// `normalize`'s case and punctuation folding, in one pass over the UTF-8 bytes, for text whose every
@@ -75,11 +80,12 @@ public enum ContentFingerprint {
             var value = UInt32(c) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
             for k in 1..<width { value = value << 6 | UInt32(b[i + k] & 0x3F) }
             guard let scalar = Unicode.Scalar(value), isStableUnderNFC(scalar) else { return nil }
+            if let folded = foldedPunctuation(value) {
+                out.append(contentsOf: folded.utf8)
+                i += width
+                continue
+            }
             switch value {
-            case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: out.append(0x27)
-            case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033: out.append(0x22)
-            case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212: out.append(0x2D)
-            case 0x2026: out.append(contentsOf: [0x2E, 0x2E, 0x2E])
             case 0x80...0xBF, 0xD7, 0xDF...0xFF, 0x2000...0x206F:
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<(i + width)]))
             case 0xC0...0xDE:

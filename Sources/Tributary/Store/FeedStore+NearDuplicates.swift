@@ -126,12 +126,14 @@ extension FeedStore {
                                            firstPublisher: row.int64(3), firstSeen: row.date(4) ?? Date(), sources: [])
         }
         try db.query("""
-            SELECT s.feed_id, f.name, \(Self.sourceLink), s.first_seen, s.layer, s.evidence
-            FROM item_sources s JOIN feeds f ON f.id = s.feed_id JOIN items i ON i.id = s.item_id
+            SELECT s.feed_id, f.name, s.link, s.first_seen, s.layer, s.evidence
+            FROM item_sources s JOIN feeds f ON f.id = s.feed_id
             WHERE s.item_id = ? ORDER BY s.first_seen, s.feed_id
             """, [.int(itemID)]) { row in
+            guard let entry = explanation else { return }
+            let link = Self.sourceLink(stored: row.text(2), sourceFeed: row.int64(0), itemFeed: entry.firstPublisher, itemLink: entry.link)
             explanation?.sources.append(EntryExplanation.Source(
-                feedID: row.int64(0), feedName: row.text(1) ?? "", link: row.text(2), firstSeen: row.date(3) ?? Date(),
+                feedID: row.int64(0), feedName: row.text(1) ?? "", link: link, firstSeen: row.date(3) ?? Date(),
                 layer: row.text(4), evidence: row.text(5)))
         }
         return explanation

@@ -2,9 +2,10 @@ import Foundation
 
 // The query behind every output: newest entries with the outlets that carried them.
 extension FeedStore {
-    /// A source's link in a query joining `item_sources s` to `items i`: the first publisher's row leaves
-    /// it NULL, since it is the item's own.
-    static let sourceLink = "CASE WHEN s.link IS NULL AND s.feed_id = i.feed_id THEN i.link ELSE s.link END"
+    /// A source's link: the first publisher's `item_sources` row leaves it NULL, since it is the item's own.
+    static func sourceLink(stored: String?, sourceFeed: Int64, itemFeed: Int64, itemLink: String?) -> String? {
+        stored ?? (sourceFeed == itemFeed ? itemLink : nil)
+    }
 
     // MARK: output
 
@@ -39,16 +40,15 @@ extension FeedStore {
         guard !entries.isEmpty else { return [] }
         let allowed = Set(feedIDs)
         let itemList = entries.map { String($0.itemID) }.joined(separator: ",")
-        // The first publisher's row has no link of its own (`sourceLink`): it is the entry's, read above,
-        // which spares reading each item's row a second time.
+        // The first publisher's link is the entry's, read above (`sourceLink`): no second read of the item.
         try db.query("""
             SELECT s.item_id, s.feed_id, s.link FROM item_sources s WHERE s.item_id IN (\(itemList))
             ORDER BY s.first_seen, s.feed_id
             """, cache: false) { row in
             let feedID = row.int64("feed_id")
             guard let i = index[row.int64("item_id")], allowed.contains(feedID) else { return }
-            let link = row.text("link") ?? (feedID == entries[i].sourceFeedID ? entries[i].link : nil)
-            entries[i].carriers.append((feedID, link))
+            entries[i].carriers.append((feedID, Self.sourceLink(stored: row.text("link"), sourceFeed: feedID,
+                                                                itemFeed: entries[i].sourceFeedID, itemLink: entries[i].link)))
         }
         for i in entries.indices {
             // The first publisher stays the source while it is configured; otherwise the earliest carrier.
