@@ -8,9 +8,10 @@ struct SameStoryCommand: ParsableCommand {
         commandName: "same-story",
         abstract: "Say for each pair of texts whether the daemon would merge them as one story.",
         discussion: """
-            Reads JSON lines {"id", "a": {"title", "text"}, "b": {...}} (the format of neardup/score.py) and \
-            prints "ID same" or "ID different" for each. Texts are plain text. Publication dates are not \
-            used: this judges the words; the daemon also requires both items within the [identity] window.
+            Reads JSON lines {"id", "a": {"title", "text", "date"}, "b": {...}} (the format of neardup/score.py) \
+            and prints "ID same" or "ID different" for each. Texts are plain, whole texts. The dates (ISO 8601) \
+            say which story came first, else a did; they are not held to the [identity] window, which the \
+            daemon also requires.
             """)
 
     @Argument(help: "The pairs, one JSON object a line.")
@@ -38,8 +39,9 @@ struct SameStoryCommand: ParsableCommand {
             func story(_ side: [String: Any]) -> StoryText {
                 StoryText(title: side["title"] as? String, text: side["text"] as? String, maxWords: SameStory.longestText)
             }
-            // The daemon's path: the leads' screen, then the whole texts.
-            let (first, second) = (story(a), story(b))
+            // The daemon's path: the leads' screen, then the whole texts, the earlier first.
+            var (first, second) = (story(a), story(b))
+            if let dateA = a["date"] as? String, let dateB = b["date"] as? String, dateB < dateA { swap(&first, &second) }
             let screened = SameStory.screen(SameStory.leadShingles(first), second)
             let evidence = SameStory.compare(first, second, threshold: threshold)
             out += "\(id) \(screened && evidence.same ? "same" : "different")"

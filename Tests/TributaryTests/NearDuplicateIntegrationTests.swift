@@ -135,6 +135,47 @@ final class NearDuplicateIntegrationTests: LoopbackTestCase {
         XCTAssertEqual(entries.via(of: "Sindh flood death toll climbs to 31"), [])
     }
 
+    /// Items that carry their whole text (content:encoded), so that the later one's length is weighed.
+    func fullTextFeed(_ title: String, items: [(guid: String, title: String, link: String, text: String, date: String)]) -> String {
+        var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+        x += "<channel><title>\(title)</title><link>https://\(title.lowercased()).example/</link>\n"
+        for item in items {
+            x += "<item><guid isPermaLink=\"false\">\(item.guid)</guid><title>\(item.title)</title><link>\(item.link)</link>"
+            x += "<content:encoded><![CDATA[<p>\(item.text)</p>]]></content:encoded><pubDate>\(item.date)</pubDate></item>\n"
+        }
+        return x + "</channel></rss>\n"
+    }
+
+    func testAPapersOwnArticleOpeningWithTheWireStaysAnEntryOfItsOwn() throws {
+        let now = Date()
+        let (app, express, geo) = (try startServer(), try startServer(), try startServer())
+        try app.write("rss.xml", fullTextFeed("APP", items: [
+            ("app-1", "Sindh flood death toll climbs to 31", "https://app.example/1", Self.wire, rfc822(now.addingTimeInterval(-7200))),
+        ]))
+        // The paper's own reporting from the camps, three times the wire's length, after the wire's facts.
+        let reporting = (1...14).map { "In camp \($0) near Dadu, families told our correspondent they had waited days for clean water, medicine and word of relatives still missing." }
+        try express.write("rss.xml", fullTextFeed("Express", items: [
+            ("ex-1", "Inside Sindh's flood camps", "https://express.example/camps", Self.dawn + " " + reporting.joined(separator: " "),
+             rfc822(now.addingTimeInterval(-3600))),
+        ]))
+        try geo.write("rss.xml", fullTextFeed("Geo", items: [
+            ("geo-1", "31 dead as floods lash Sindh", "https://geo.example/sindh-floods", Self.geo, rfc822(now.addingTimeInterval(-5000))),
+        ]))
+        let outlets = [("APP", app.url("rss.xml"), false), ("Express", express.url("rss.xml"), false), ("Geo", geo.url("rss.xml"), false)]
+        XCTAssertEqual(try TributaryBinary.run(["poll", "--config", try config(Array(outlets.prefix(1))).path]).status, 0)
+        let all = try config(outlets)
+        let poll = try TributaryBinary.run(["poll", "--config", all.path])
+        XCTAssertEqual(poll.status, 0, poll.stderr)
+        XCTAssertTrue(poll.stdout.contains("Express: 200, 1 new, 0 updated, 0 duplicate, 0 near-duplicate"), poll.stdout)
+        XCTAssertTrue(poll.stdout.contains("Geo: 200, 0 new, 0 updated, 0 duplicate, 1 near-duplicate"), poll.stdout)
+        let entries = try AtomEntries(folder.appendingPathComponent("state/merged.atom"))
+        XCTAssertEqual(Set(entries.titles), ["Sindh flood death toll climbs to 31", "Inside Sindh's flood camps"])
+        XCTAssertEqual(entries.via(of: "Sindh flood death toll climbs to 31"), ["https://geo.example/sindh-floods"])
+        let entryID = try XCTUnwrap(entries.id(of: "Sindh flood death toll climbs to 31"))
+        let explain = try TributaryBinary.run(["explain", "--config", all.path, entryID])
+        XCTAssertTrue(explain.stdout.contains("lengths "), "whole texts are weighed: \(explain.stdout)")
+    }
+
     func testLayerOffKeepsRewritesApart() throws {
         let now = Date()
         let (app, dawn) = (try startServer(), try startServer())

@@ -65,7 +65,9 @@ final class SameStoryTests: XCTestCase {
         // Different stories, among them the same desk's next report under a similar headline.
         let apart = ["counter-0056", "counter-0075", "counter-0308", "counter-0562", "neg-0018p-0019", "neg-0021-0049p",
                      "neg-0083-0084p", "neg-0104-0105p", "neg-0269p-0276p", "neg-0275-0282", "neg-0081p-0122",
-                     "neg-0001-0002", "neg-0081p-0122p", "neg-0212-0310", "neg-0533-0577", "neg-0121-0231", "neg-0200-0216p"]
+                     "neg-0001-0002", "neg-0081p-0122p", "neg-0212-0310", "neg-0533-0577", "neg-0121-0231", "neg-0200-0216p",
+                     // Papers' own longer articles that open with the agency's copy (rule 4).
+                     "counter-0494", "counter-0446", "counter-0399"]
         for id in merged {
             let pair = try XCTUnwrap(byID[id])
             XCTAssertEqual(pair.derivation, "WD")
@@ -120,6 +122,30 @@ final class SameStoryTests: XCTestCase {
         XCTAssertTrue(SameStory.compare(first, rewrite).same)
         // Too little text is never judged.
         XCTAssertTrue(SameStory.compare(StoryText(title: "x", text: "Floods kill 31"), StoryText(title: "x", text: "Floods kill 31")).tooShort)
+    }
+
+    func testALaterStoryMostlyOfItsOwnIsNotARepublication() {
+        let agency = "The federal cabinet on Tuesday approved a plan to build 12 new dams on the Indus and its tributaries over the next decade, the information minister told reporters in Islamabad after the meeting, adding that the first two would be started in Gilgit-Baltistan before the end of the year with funds already set aside in the budget."
+        let own = (1...12).map { "Engineers and farmers in the valley told this newspaper that sentence \($0) of the plan raises questions nobody has answered yet about land and water rights." }
+        let earlier = StoryText(title: "Cabinet approves dams", text: agency)
+        let article = StoryText(title: "Dams plan draws doubts", text: agency + " " + own.joined(separator: " "))
+        XCTAssertGreaterThanOrEqual(earlier.extent, SameStory.articleWords)
+        XCTAssertGreaterThan(Double(article.extent), Double(earlier.extent) * SameStory.addedMaterialRatio)
+        let quoted = SameStory.compare(earlier, article)
+        XCTAssertGreaterThan(quoted.similarity, quoted.threshold, "the leads are the agency's words")
+        XCTAssertTrue(quoted.addsMaterial)
+        XCTAssertFalse(quoted.same)
+        XCTAssertTrue(quoted.summary.contains("mostly its own"), quoted.summary)
+        // The other way round, the later copy trimmed to the agency's lead, is a re-publication.
+        XCTAssertTrue(SameStory.compare(article, earlier).same)
+        // Lengths of a summary say nothing: a feed's summary against the whole text is judged by the words alone.
+        XCTAssertTrue(SameStory.compare(earlier, article, weighLengths: false).same)
+        // An agency brief (fewer than articleWords words) that a paper expands is not weighed either.
+        let brief = StoryText(title: nil, text: agency.split(separator: " ").prefix(36).joined(separator: " "))
+        XCTAssertLessThan(brief.extent, SameStory.articleWords)
+        XCTAssertFalse(SameStory.compare(brief, article).addsMaterial)
+        // Words past maxWords still count toward the length.
+        XCTAssertEqual(StoryText(title: nil, text: agency + " " + own.joined(separator: " "), maxWords: 20).extent, article.extent)
     }
 
     func testSketchesOfRewritesAgreeAndRoundTrip() throws {

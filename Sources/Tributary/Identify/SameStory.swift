@@ -10,6 +10,10 @@
 ///    a trimmed copy against the agency's), at least `threshold`; leads under `longLead` words need
 ///    `shortLeadMargin` more, since datelines, bylines and stock phrases are a larger share of them.
 /// 3. Both must have enough text to judge: fewer than `minimumWords` words is never a near-duplicate.
+/// 4. A later story more than `addedMaterialRatio` times as long as an earlier article (of at least
+///    `articleWords` words) is the paper's own, quoting the agency: most of it is not the agency's. A
+///    re-publication is as long as its source, or trimmed. Only whole texts are weighed so: a feed's
+///    summary says nothing of the length of the story behind it.
 ///
 /// The titles are measured too, and shown by `tributary explain`, but do not decide: headlines are
 /// rewritten wholesale, and on the labelled pairs they added no recall at the same false-merge rate.
@@ -24,6 +28,10 @@ public enum SameStory {
     static let shingleLength = 6
     /// How much longer than the shorter text the longer one's lead may be.
     static let leadFactor = 1.5
+    /// How many times the earlier article's length a later story may run and still be its re-publication.
+    static let addedMaterialRatio = 2.5
+    /// Shorter than this, the earlier text is a brief or a summary, which a later article may well expand.
+    static let articleWords = 40
 
     public struct Evidence: Sendable, Equatable {
         /// Jaccard similarity of the compared leads' letter 6-grams.
@@ -36,8 +44,16 @@ public enum SameStory {
         public var numberConflict: String?
         public var threshold: Double
         public var tooShort: Bool
+        /// Words of the earlier and of the later whole text, when both were weighed; see rule 4.
+        public var extents: [Int]? = nil
 
-        public var same: Bool { !tooShort && numberConflict == nil && similarity >= threshold }
+        /// Whether the later story is mostly material of its own (rule 4).
+        public var addsMaterial: Bool {
+            guard let extents, extents.count == 2 else { return false }
+            return extents[0] >= SameStory.articleWords && Double(extents[1]) > Double(extents[0]) * SameStory.addedMaterialRatio
+        }
+
+        public var same: Bool { !tooShort && numberConflict == nil && !addsMaterial && similarity >= threshold }
 
         /// One line for logs and `tributary explain`.
         public var summary: String {
@@ -45,6 +61,10 @@ public enum SameStory {
             s += ", title similarity \(Self.figure(titleSimilarity))"
             if let numberConflict { s += ", numbers disagree: \(numberConflict)" }
             if tooShort { s += ", too short to judge" }
+            if let extents, extents.count == 2 {
+                s += addsMaterial ? ", the later story runs \(extents[1]) words against the earlier's \(extents[0]): mostly its own"
+                    : ", lengths \(extents[0]) and \(extents[1]) words"
+            }
             return s
         }
 
@@ -54,7 +74,8 @@ public enum SameStory {
         }
     }
 
-    public static func compare(_ a: StoryText, _ b: StoryText, threshold: Double = defaultThreshold) -> Evidence {
+    /// `a` is the earlier story, `b` the later; `weighLengths`: both are whole texts (rule 4).
+    public static func compare(_ a: StoryText, _ b: StoryText, threshold: Double = defaultThreshold, weighLengths: Bool = true) -> Evidence {
         let shorter = min(a.wordCount, b.wordCount)
         let compared = Int(Double(shorter) * leadFactor) + 1
         let comparedWords = min(compared, max(a.wordCount, b.wordCount))
@@ -64,7 +85,8 @@ public enum SameStory {
             titleSimilarity: jaccard(shingles(a.titleLetters[...], length: 4), shingles(b.titleLetters[...], length: 4)),
             numberConflict: numberConflict(a.numbers, b.numbers),
             threshold: requiredSimilarity(threshold: threshold, comparedWords: comparedWords),
-            tooShort: shorter < minimumWords)
+            tooShort: shorter < minimumWords,
+            extents: weighLengths ? [a.extent, b.extent] : nil)
     }
 
     /// Words of the leads `screen` compares, the same as a sketch's.

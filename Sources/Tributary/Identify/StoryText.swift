@@ -17,6 +17,10 @@ public struct StoryText: Sendable, Equatable {
     let titleLetters: [UInt32]
     /// Numbers of the title and body, each with the word that follows it ("31 killed").
     let numbers: [NumberInContext]
+    /// Words of the whole body, past `maxWords` too, counted by the spaces between them: how long the story
+    /// is, which `SameStory` weighs against the other's (a paper's own article quoting agency copy is
+    /// longer than the copy; a re-publication is as long or trimmed).
+    public let extent: Int
 
     struct NumberInContext: Sendable, Equatable {
         var value: String
@@ -30,7 +34,9 @@ public struct StoryText: Sendable, Equatable {
     public init(title: String?, text: String?, maxWords: Int = .max) {
         var body = Folded()
         body.maxWords = maxWords
-        body.append(Self.withoutDateline(text ?? ""))
+        let story = Self.withoutDateline(text ?? "")
+        body.append(story)
+        extent = Self.spacedWords(story)
         var heading = Folded()
         heading.append(Substring(title ?? ""))
         letters = body.letters
@@ -48,6 +54,28 @@ public struct StoryText: Sendable, Equatable {
         wordEnds = body.wordEnds
         titleLetters = []
         numbers = []
+        extent = body.wordEnds.count
+    }
+
+    /// Runs of characters between spaces that hold a letter or digit (any byte from 0x80 counts as one: a
+    /// coarse measure, the same for both texts compared, and a byte scan however long the text).
+    static func spacedWords(_ text: Substring) -> Int {
+        var count = 0
+        var inWord = false
+        var counted = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D:
+                inWord = false
+            default:
+                if !inWord { inWord = true; counted = false }
+                if !counted && (byte >= 0x80 || (0x30...0x39).contains(byte) || (0x61...0x7A).contains(byte | 0x20)) {
+                    count += 1
+                    counted = true
+                }
+            }
+        }
+        return count
     }
 
     /// The letters of the first `words` words.

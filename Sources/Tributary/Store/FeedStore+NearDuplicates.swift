@@ -9,8 +9,9 @@ extension FeedStore {
 
     /// What near-duplicate detection compares of an item: its title, and the first `SameStory.longestText`
     /// words of its content, or else its summary. The lead decides, and the cost stays bounded.
+    /// The whole body is read (only its first words as letters), so that the story's length is known.
     static func storyText(title: String?, summary: String?, content: String?) -> StoryText {
-        StoryText(title: title.map(PlainText.fromHTML), text: PlainText.fromHTML(head(of: content ?? summary, bytes: 4000)),
+        StoryText(title: title.map(PlainText.fromHTML), text: PlainText.fromHTML(content ?? summary ?? ""),
                   maxWords: SameStory.longestText)
     }
 
@@ -61,7 +62,11 @@ extension FeedStore {
             story = new
             guard new.wordCount >= SameStory.minimumWords else { return nil }
             let stored = Self.storyText(title: row.title, summary: row.summary, content: row.content)
-            let evidence = SameStory.compare(stored, new, threshold: policy.threshold)
+            // Lengths say something only of whole texts: items that carry content, not a summary alone.
+            let whole = item.content != nil && row.content != nil
+            let evidence = candidate.at <= at
+                ? SameStory.compare(stored, new, threshold: policy.threshold, weighLengths: whole)
+                : SameStory.compare(new, stored, threshold: policy.threshold, weighLengths: whole)
             if evidence.same { return (candidate.itemID, evidence) }
         }
         return nil

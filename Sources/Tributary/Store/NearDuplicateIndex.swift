@@ -44,7 +44,7 @@ struct NearDuplicateIndex {
 
     /// Stored stories from other feeds, published within `window` of `at`, that agree with `sketch` in at
     /// least `StorySketch.minimumAgreement` bands: (item, feed, bands agreed), most agreement first.
-    func candidates(for sketch: StorySketch, feedID: Int64, at: Double, window: Double) -> [(itemID: Int64, feedID: Int64, agreement: Int)] {
+    func candidates(for sketch: StorySketch, feedID: Int64, at: Double, window: Double) -> [(itemID: Int64, feedID: Int64, at: Double, agreement: Int)] {
         // Slots seen so far with their band agreement; a handful at most, so a flat list beats a dictionary.
         var slots: [Int] = []
         var agreements: [Int] = []
@@ -61,10 +61,10 @@ struct NearDuplicateIndex {
                 i = (i + 1) & mask
             }
         }
-        var found: [(itemID: Int64, feedID: Int64, agreement: Int)] = []
+        var found: [(itemID: Int64, feedID: Int64, at: Double, agreement: Int)] = []
         for (slot, agreement) in zip(slots, agreements)
         where agreement >= StorySketch.minimumAgreement && feedIDs[slot] != feedID && abs(times[slot] - at) <= window {
-            found.append((itemIDs[slot], feedIDs[slot], agreement))
+            found.append((itemIDs[slot], feedIDs[slot], times[slot], agreement))
         }
         return found.sorted { ($0.agreement, $1.itemID) > ($1.agreement, $0.itemID) }
     }
