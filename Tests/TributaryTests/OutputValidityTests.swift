@@ -30,6 +30,18 @@ final class OutputValidityTests: XCTestCase {
         XCTAssertFalse(TextRepair.mayHoldDoubleEncoding("The Malmö Gazette, Łukasz Jensen"))
     }
 
+    func testEscapingKeepsTextAndDropsWhatXMLCannotHold() {
+        XCTAssertEqual(XMLText.escape("plain words, nothing to do"), "plain words, nothing to do")
+        XCTAssertEqual(XMLText.escape("<p>Tom & \"Jerry\"</p>\n"), "&lt;p&gt;Tom &amp; \"Jerry\"&lt;/p&gt;\n")
+        XCTAssertEqual(XMLText.escape("a\"b\tc\nd", attribute: true), "a&quot;b&#9;c&#10;d")
+        // C0 and C1 controls, U+FFFE/U+FFFF and U+FFFD are dropped; the characters around them are kept whole.
+        XCTAssertEqual(XMLText.escape("x\u{01}y\u{7F}z\u{85}é\u{FFFE}\u{FFFF}\u{FFFD}ü<"), "xyzéü&lt;")
+        // Long runs between markup are copied whole, and multi-byte text at either end survives.
+        let body = String(repeating: "خبر news ", count: 500)
+        XCTAssertEqual(XMLText.escape("«" + body + "<b>" + body + "»"), "«" + body + "&lt;b&gt;" + body + "»")
+        XCTAssertEqual(XMLText.escape("\u{C2}"), "\u{C2}", "Â alone is text")
+    }
+
     func testRepairCoversEveryTextFieldOfAFeed() {
         var feed = ParsedFeed(format: .rss20, title: "BrÃ¸ndby")
         feed.items = [FeedItem(title: "sÃ¸ndag", author: "AGÃˆNCIES", summary: "<p>itâ€™s</p>", content: "fÃ¼r")]

@@ -156,7 +156,11 @@ final class SameStoryTests: XCTestCase {
         let unrelated = StorySketch(pairs[0].a).agreement(with: StorySketch(pairs.last!.b))
         XCTAssertLessThan(unrelated, StorySketch.minimumAgreement)
         let sketch = StorySketch(pairs[0].a)
-        XCTAssertEqual(StorySketch(hex: sketch.hex), sketch)
+        XCTAssertEqual(sketch.bytes.withUnsafeBytes { StorySketch(bytes: $0) }, sketch)
+        XCTAssertNil([UInt8](repeating: 0, count: 5).withUnsafeBytes { StorySketch(bytes: $0) })
+        // Sketches stored as hex text by earlier versions still read.
+        let hex = sketch.minima.map { v in String(repeating: "0", count: 8 - String(v, radix: 16).count) + String(v, radix: 16) }.joined()
+        XCTAssertEqual(StorySketch(hex: hex), sketch)
         XCTAssertNil(StorySketch(hex: "zz"))
         XCTAssertTrue(StorySketch(StoryText(title: nil, text: "")).isEmpty)
     }

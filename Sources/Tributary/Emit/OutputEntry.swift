@@ -54,6 +54,11 @@ public struct OutputDocument: Sendable {
 
 /// Text that XML 1.0 can carry: control characters and non-characters removed.
 enum XMLText {
+    /// Bytes `escape` must look at; the rest are copied as they are.
+    private static let special: [Bool] = (0..<256).map { b in
+        b < 0x20 || b == 0x22 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x7F || b == 0xC2 || b == 0xEF
+    }
+
     static func escape(_ text: String, attribute: Bool = false) -> String {
         // Most text needs nothing: check the bytes first and return it untouched.
         let clean = !text.containsByte { byte in
@@ -62,35 +67,42 @@ enum XMLText {
         }
         if clean { return text }
         // Byte-level: markup characters are ASCII; C1 controls are C2 80–9F; U+FFFE/FFFF are EF BF BE/BF.
+        // Runs of bytes that need nothing (most of a body) are copied whole.
         var copy = text
         return copy.withUTF8 { bytes -> String in
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + bytes.count / 8)
+            let count = bytes.count
             var i = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                switch b {
-                case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
-                case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
-                case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
-                case 0x22 where attribute: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])
-                case 0x09, 0x0A, 0x0D:
-                    if attribute { out.append(contentsOf: Array("&#\(b);".utf8)) } else { out.append(b) }
-                case 0x7F:
-                    break
-                case 0x00..<0x20:
-                    break
-                case 0xC2 where i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1]):
+            var run = 0
+            Self.special.withUnsafeBufferPointer { special in
+                while i < count {
+                    let b = bytes[i]
+                    if !special[Int(b)] { i += 1; continue }
+                    if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
+                    switch b {
+                    case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
+                    case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
+                    case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
+                    case 0x22 where attribute: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])
+                    case 0x09, 0x0A, 0x0D:
+                        if attribute { out.append(contentsOf: Array("&#\(b);".utf8)) } else { out.append(b) }
+                    case 0x7F, 0x00..<0x20:
+                        break
+                    case 0xC2 where i + 1 < count && (0x80...0x9F).contains(bytes[i + 1]):
+                        i += 1
+                    // U+FFFE/FFFF are not XML characters; U+FFFD marks bytes that were lost before us and tells
+                    // a reader nothing.
+                    case 0xEF where i + 2 < count && bytes[i + 1] == 0xBF && (bytes[i + 2] >= 0xBD && bytes[i + 2] <= 0xBF):
+                        i += 2
+                    default:
+                        out.append(b)
+                    }
                     i += 1
-                // U+FFFE/FFFF are not XML characters; U+FFFD marks bytes that were lost before us and tells
-                // a reader nothing.
-                case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && (bytes[i + 2] >= 0xBD && bytes[i + 2] <= 0xBF):
-                    i += 2
-                default:
-                    out.append(b)
+                    run = i
                 }
-                i += 1
             }
+            if run < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<count])) }
             return String(decoding: out, as: UTF8.self)
         }
     }

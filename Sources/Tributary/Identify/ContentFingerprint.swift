@@ -18,13 +18,25 @@ public enum ContentFingerprint {
     /// The same, for a text already passed through `normalize`.
     public static func of(title: String?, normalizedText body: String, date: Date? = nil) -> String? {
         // Normalized text has single spaces between words.
-        let words = body.isEmpty ? 0 : body.utf8.reduce(1) { $1 == 0x20 ? $0 + 1 : $0 }
+        let words = wordCount(body, upTo: shortTextWords)
         if words >= shortTextWords { return sha256Hex("body\u{0}" + body) }
         let heading = normalize(title ?? "")
-        let headingWords = heading.isEmpty ? 0 : heading.utf8.reduce(1) { $1 == 0x20 ? $0 + 1 : $0 }
+        let headingWords = wordCount(heading, upTo: 3)
         guard !heading.isEmpty, words + headingWords >= 3 || !body.isEmpty else { return nil }
         let day = date.map { String(FeedDate.format($0).prefix(10)) } ?? ""
         return sha256Hex("short\u{0}" + heading + "\u{0}" + body + "\u{0}" + day)
+    }
+
+    /// Words of normalized text (single spaces between them), counted no further than `limit`: a body's
+    /// first words decide, and bodies run to many kilobytes.
+    static func wordCount(_ normalized: String, upTo limit: Int) -> Int {
+        guard !normalized.isEmpty else { return 0 }
+        var words = 1
+        for byte in normalized.utf8 where byte == 0x20 {
+            words += 1
+            if words >= limit { break }
+        }
+        return words
     }
 
     /// Tags stripped, references decoded, NFC, case-folded, whitespace collapsed, and typographic

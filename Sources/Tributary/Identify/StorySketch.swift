@@ -55,17 +55,22 @@ public struct StorySketch: Sendable, Equatable {
         zip(minima, other.minima).reduce(0) { $0 + ($1.0 == $1.1 && $1.0 != Self.empty ? 1 : 0) }
     }
 
-    /// Eight hex digits per band, as stored.
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
+    /// Four bytes per band, big-endian, as stored.
+    public var bytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(minima.count * 8)
-        for v in minima {
-            for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((v >> UInt32(shift)) & 0xF)]) }
-        }
-        return String(decoding: out, as: UTF8.self)
+        out.reserveCapacity(minima.count * 4)
+        for v in minima { out += [UInt8(v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)] }
+        return out
     }
 
+    public init?(bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == Self.bands * 4 else { return nil }
+        minima = (0..<Self.bands).map { band in
+            (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(bytes[band * 4 + $1]) }
+        }
+    }
+
+    /// Eight hex digits per band: how databases written before sketches were BLOBs hold them.
     public init?(hex: String) {
         let utf8 = Array(hex.utf8)
         guard utf8.count == Self.bands * 8 else { return nil }

@@ -119,7 +119,18 @@ public struct StoryText: Sendable, Equatable {
                 let lead = bytes[i]
                 i += 1
                 if lead < 0x80 {
-                    take(Unicode.Scalar(lead))
+                    // The two commonest cases inline, as `take` would do them: a lower-case letter that does
+                    // not follow a digit, and a space.
+                    if lead >= 0x61 && lead <= 0x7A && !(inWord && lastWasDigit) {
+                        pendingJoin = false
+                        letters.append(UInt32(lead))
+                        inWord = true
+                    } else if lead == 0x20 {
+                        if inWord { endWord() }
+                        pendingJoin = false
+                    } else {
+                        take(Unicode.Scalar(lead))
+                    }
                     continue
                 }
                 var value: UInt32
@@ -166,11 +177,13 @@ public struct StoryText: Sendable, Equatable {
         /// folding needs: Arabic presentation forms and other scalars from U+F000 up (UTF-8 0xEF and above),
         /// enclosed alphanumerics (U+2460–U+24FF: 0xE2 0x91–0x93).
         static func needsCompatibilityMapping(_ bytes: UnsafeBufferPointer<UInt8>, reach: Int) -> Bool {
-            var previous: UInt8 = 0
-            for i in 0..<min(reach, bytes.count) {
+            let end = min(reach, bytes.count)
+            // ASCII runs (most of English copy) are skipped eight bytes at a time.
+            var i = ByteScan.firstNonASCII(in: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[..<end]), from: 0)
+            while i < end {
                 let byte = bytes[i]
-                if byte >= 0xEF || (previous == 0xE2 && (0x91...0x93).contains(byte)) { return true }
-                previous = byte
+                if byte >= 0xEF || (byte == 0xE2 && i + 1 < end && (0x91...0x93).contains(bytes[i + 1])) { return true }
+                i += 1
             }
             return false
         }
@@ -264,36 +277,36 @@ public struct StoryText: Sendable, Equatable {
             default: return false
             }
         }
-        var cut: String.UnicodeScalarView.Index?
+        // The dateline is within the first 120 scalars: read them once into an array.
+        let head = Array(scalars.prefix(121))
+        var cut: Int?
         // Brackets first: the place and date before them may hold a stop ("سیالکوٹ ۔ 07 ستمبر (اے پی پی)").
-        var words = 0, inWord = false, opened = false, seen = 0
-        var index = scalars.startIndex
-        while index < scalars.endIndex && seen < 120 {
-            let s = scalars[index]
+        var words = 0, inWord = false, opened = false
+        var index = 0
+        while index < head.count && index < 120 {
+            let s = head[index]
             if s == "(" || s == "[" { opened = true }
             if (s == ")" || s == "]") && opened {
-                if words <= 10 { cut = scalars.index(after: index) }
+                if words <= 10 { cut = index + 1 }
                 break
             }
             let letter = isLetter(s)
             if letter && !inWord { words += 1 }
             inWord = letter
             if words > 10 && !opened { break }
-            index = scalars.index(after: index)
-            seen += 1
+            index += 1
         }
         if cut == nil {
             // A colon or dash after at most four words; a hyphen inside a word ("al-Qaeda") does not count.
             words = 0
             inWord = false
-            index = scalars.startIndex
-            seen = 0
-            while index < scalars.endIndex && seen < 40 {
-                let s = scalars[index]
-                let next = scalars.index(after: index)
+            index = 0
+            while index < head.count && index < 40 {
+                let s = head[index]
+                let next = index + 1
                 if isSeparator(s) {
                     let spaced = s == ":" || s == "\u{06D4}" || s == "|" || !inWord
-                        || next >= scalars.endIndex || scalars[next] == " "
+                        || next >= head.count || head[next] == " "
                     if words > 0 && words <= 4 && spaced { cut = next }
                     if spaced { break }
                 }
@@ -302,14 +315,13 @@ public struct StoryText: Sendable, Equatable {
                 inWord = letter
                 if words > 4 { break }
                 index = next
-                seen += 1
             }
         }
         guard var rest = cut else { return Substring(text) }
         // What separates the dateline from the story: more dashes, stops, colons and spaces.
-        while rest < scalars.endIndex, isSeparator(scalars[rest]) || [".", ",", " ", "\u{00A0}"].contains(scalars[rest]) {
-            rest = scalars.index(after: rest)
+        while rest < head.count, isSeparator(head[rest]) || [".", ",", " ", "\u{00A0}"].contains(head[rest]) {
+            rest += 1
         }
-        return Substring(scalars[rest...])
+        return Substring(scalars[scalars.index(scalars.startIndex, offsetBy: rest)...])
     }
 }

@@ -28,7 +28,8 @@ extension FeedStore {
         try db.run("DELETE FROM story_sketches WHERE at < ?", [.real(cutoff)])
         var index = NearDuplicateIndex(builtAt: now)
         try db.query("SELECT item_id, feed_id, at, sketch FROM story_sketches ORDER BY item_id", cache: false) { row in
-            if let sketch = row.text(3).flatMap(StorySketch.init(hex:)) {
+            let sketch = row.isBlob(3) ? row.withBlob(3) { StorySketch(bytes: $0) } : row.text(3).flatMap(StorySketch.init(hex:))
+            if let sketch {
                 index.insert(itemID: row.int64(0), feedID: row.int64(1), at: row.double(2), sketch: sketch)
             }
         }
@@ -77,7 +78,7 @@ extension FeedStore {
     func recordSketch(itemID: Int64, feedID: Int64, at: Double, sketch: StorySketch) throws(StoreError) {
         guard !sketch.isEmpty else { return }
         try db.run("INSERT OR REPLACE INTO story_sketches(item_id, feed_id, at, sketch) VALUES(?, ?, ?, ?)",
-                   [.int(itemID), .int(feedID), .real(at), .text(sketch.hex)])
+                   [.int(itemID), .int(feedID), .real(at), .blob(sketch.bytes)])
         nearIndex?.insert(itemID: itemID, feedID: feedID, at: at, sketch: sketch)
     }
 
