@@ -174,6 +174,19 @@ final class SameStoryTests: XCTestCase {
         XCTAssertEqual(index.candidates(for: query, feedID: 10, at: 1_000_000, window: 48 * 3600).count, 0, "the same feed")
         XCTAssertEqual(index.candidates(for: query, feedID: 20, at: 1_000_000 + 49 * 3600, window: 48 * 3600).count, 0,
                        "outside the window")
+        // Ten thousand unrelated stories (random band values) and the table's growth leave the look-up's answer alone.
+        var seed: UInt64 = 42
+        func next() -> UInt32 {
+            seed &+= 0x9E37_79B9_7F4A_7C15
+            var z = (seed ^ (seed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return UInt32(truncatingIfNeeded: z ^ (z >> 31)) & 0xFFFF_FFFE
+        }
+        for id in 1_000..<11_000 {
+            index.insert(itemID: Int64(id), feedID: 40, at: 1_000_000, sketch: StorySketch(minima: (0..<StorySketch.bands).map { _ in next() }))
+        }
+        XCTAssertEqual(index.count, 10_001)
+        XCTAssertEqual(index.candidates(for: query, feedID: 20, at: 1_000_000 + 3600, window: 48 * 3600).map(\.itemID), [1])
         // A band value shared by more stories than the limit is a stock phrase, not evidence.
         for id in 2...(NearDuplicateIndex.commonKeyLimit + 2) {
             index.insert(itemID: Int64(id), feedID: 30, at: 1_000_000, sketch: StorySketch(pair.a))

@@ -3,8 +3,11 @@
 /// the near-duplicate window) when the store opens and as the window moves, so its size follows the
 /// window, not the store, and a look-up costs the same at any store size.
 ///
-/// An open-addressed table of (band key, slot) pairs in one array: a pointer-free layout, 16 to 32 bytes
-/// per band per item, where a dictionary of arrays would cost several times that.
+/// Pointer-free, in flat arrays: an open-addressed table of the distinct band keys, each pointing at a chain
+/// of postings (the stories that had the key, newest first). A look-up walks a short probe run of distinct
+/// keys and then only that key's own postings, however many other keys and stories the window holds: a
+/// table of (key, story) cells instead clustered around the keys that many stories share, and its look-ups
+/// grew slower as the window filled.
 struct NearDuplicateIndex {
     /// Postings a band key may have before it counts as too common to be evidence (a stock phrase shared by
     /// many unrelated stories); such keys are neither extended nor looked up.
@@ -13,9 +16,14 @@ struct NearDuplicateIndex {
     private(set) var itemIDs: [Int64] = []
     private(set) var feedIDs: [Int64] = []
     private(set) var times: [Double] = []
-    /// `key << 32 | (slot + 1)`; 0 is an empty cell.
+    /// `key << 32 | (entry + 1)` for each distinct key; 0 is an empty cell.
     private var cells: [UInt64] = Array(repeating: 0, count: 1024)
-    private var filled = 0
+    /// Per distinct key (entry): its newest posting, -1 for none, and how many stories had the key.
+    private var heads: [Int32] = []
+    private var counts: [Int32] = []
+    /// Postings: the story's slot, and the same key's next older posting (-1 at the end).
+    private var postingSlots: [Int32] = []
+    private var postingNext: [Int32] = []
     /// When the window was last trimmed; slots older than the window are only skipped until the next rebuild.
     let builtAt: Double
 
@@ -28,57 +36,85 @@ struct NearDuplicateIndex {
     mutating func insert(itemID: Int64, feedID: Int64, at: Double, sketch: StorySketch) {
         let keys = sketch.bandKeys
         guard !keys.isEmpty else { return }
-        let slot = itemIDs.count
+        let slot = Int32(itemIDs.count)
         itemIDs.append(itemID)
         feedIDs.append(feedID)
         times.append(at)
-        // At most half full: a look-up walks a short run of cells, twice per band.
-        if (filled + keys.count) * 2 >= cells.count { grow() }
         for key in keys {
-            let (postings, free) = probe(key)
-            guard postings <= Self.commonKeyLimit else { continue }
-            cells[free] = UInt64(key) << 32 | UInt64(slot + 1)
-            filled += 1
+            let entry = entry(adding: key)
+            counts[entry] += 1
+            guard counts[entry] <= Self.commonKeyLimit + 1 else { continue }
+            postingSlots.append(slot)
+            postingNext.append(heads[entry])
+            heads[entry] = Int32(postingSlots.count - 1)
         }
     }
 
     /// Stored stories from other feeds, published within `window` of `at`, that agree with `sketch` in at
     /// least `StorySketch.minimumAgreement` bands: (item, feed, bands agreed), most agreement first.
     func candidates(for sketch: StorySketch, feedID: Int64, at: Double, window: Double) -> [(itemID: Int64, feedID: Int64, at: Double, agreement: Int)] {
-        // Slots seen so far with their band agreement; a handful at most, so a flat list beats a dictionary.
-        var slots: [Int] = []
-        var agreements: [Int] = []
-        let mask = cells.count - 1
+        // The postings of the sketch's keys (at most bands × commonKeyLimit), then each story counted in an
+        // open-addressed table at most half full: `(slot + 1) << 32 | agreement`.
+        var postings: [Int32] = []
         for key in sketch.bandKeys {
-            let postings = probe(key).postings
-            guard postings > 0, postings <= Self.commonKeyLimit else { continue }
-            var i = Int(key) & mask
-            while cells[i] != 0 {
-                if UInt32(truncatingIfNeeded: cells[i] >> 32) == key {
-                    let slot = Int(cells[i] & 0xFFFF_FFFF) - 1
-                    if let known = slots.firstIndex(of: slot) { agreements[known] += 1 } else { slots.append(slot); agreements.append(1) }
-                }
-                i = (i + 1) & mask
+            guard let entry = entry(of: key), counts[entry] <= Self.commonKeyLimit else { continue }
+            var posting = Int(heads[entry])
+            while posting >= 0 {
+                postings.append(postingSlots[posting])
+                posting = Int(postingNext[posting])
             }
         }
+        guard postings.count >= StorySketch.minimumAgreement else { return [] }
+        var size = 16
+        while size < postings.count * 2 { size *= 2 }
+        var tally = [UInt64](repeating: 0, count: size)
+        var used: [Int] = []
+        for slot in postings {
+            let tag = UInt64(slot) + 1
+            var i = Int(truncatingIfNeeded: (tag &* 0x9E37_79B9_7F4A_7C15) >> 40) & (size - 1)
+            while tally[i] != 0 && tally[i] >> 32 != tag { i = (i + 1) & (size - 1) }
+            if tally[i] == 0 { tally[i] = tag << 32; used.append(i) }
+            tally[i] += 1
+        }
         var found: [(itemID: Int64, feedID: Int64, at: Double, agreement: Int)] = []
-        for (slot, agreement) in zip(slots, agreements)
-        where agreement >= StorySketch.minimumAgreement && feedIDs[slot] != feedID && abs(times[slot] - at) <= window {
+        for i in used {
+            let slot = Int(tally[i] >> 32) - 1
+            let agreement = Int(tally[i] & 0xFFFF_FFFF)
+            guard agreement >= StorySketch.minimumAgreement, feedIDs[slot] != feedID, abs(times[slot] - at) <= window else { continue }
             found.append((itemIDs[slot], feedIDs[slot], times[slot], agreement))
         }
         return found.sorted { ($0.agreement, $1.itemID) > ($1.agreement, $0.itemID) }
     }
 
-    /// Cells holding `key`, and the first empty cell after them.
-    private func probe(_ key: UInt32) -> (postings: Int, free: Int) {
+    /// Where a key's probe run starts: the high bits of a multiplicative hash, since band keys are products
+    /// whose low bits are weaker.
+    private func home(_ key: UInt32, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    /// The entry of `key`, nil when no story had it.
+    private func entry(of key: UInt32) -> Int? {
         let mask = cells.count - 1
-        var i = Int(key) & mask
-        var postings = 0
+        var i = home(key, mask: mask)
         while cells[i] != 0 {
-            if UInt32(truncatingIfNeeded: cells[i] >> 32) == key { postings += 1 }
+            if UInt32(truncatingIfNeeded: cells[i] >> 32) == key { return Int(cells[i] & 0xFFFF_FFFF) - 1 }
             i = (i + 1) & mask
         }
-        return (postings, i)
+        return nil
+    }
+
+    /// The entry of `key`, made when new; the table stays at most half full.
+    private mutating func entry(adding key: UInt32) -> Int {
+        if let known = entry(of: key) { return known }
+        if (heads.count + 1) * 2 >= cells.count { grow() }
+        let entry = heads.count
+        heads.append(-1)
+        counts.append(0)
+        let mask = cells.count - 1
+        var i = home(key, mask: mask)
+        while cells[i] != 0 { i = (i + 1) & mask }
+        cells[i] = UInt64(key) << 32 | UInt64(entry + 1)
+        return entry
     }
 
     private mutating func grow() {
@@ -86,7 +122,7 @@ struct NearDuplicateIndex {
         cells = Array(repeating: 0, count: old.count * 2)
         let mask = cells.count - 1
         for cell in old where cell != 0 {
-            var i = Int(UInt32(truncatingIfNeeded: cell >> 32)) & mask
+            var i = home(UInt32(truncatingIfNeeded: cell >> 32), mask: mask)
             while cells[i] != 0 { i = (i + 1) & mask }
             cells[i] = cell
         }
