@@ -12,8 +12,8 @@ PORT="${PORT:-18187}"
 scripts/install-deps.sh
 command -v nginx >/dev/null || { apt-get install -y -qq nginx-light >/dev/null; }
 [ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
-scripts/build-release.sh --product tributary >/dev/null
-scripts/build-release.sh --product tributary-bench >/dev/null
+QUIET_BUILD=1 scripts/build-release.sh --product tributary
+QUIET_BUILD=1 scripts/build-release.sh --product tributary-bench
 BIN="$PWD/.build/release/tributary"
 
 . scripts/bench-corpus.sh

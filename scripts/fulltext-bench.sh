@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITEMS="${1:-1000}"
-scripts/build-release.sh --product tributary >/dev/null
-scripts/build-release.sh --product tributary-bench >/dev/null
+QUIET_BUILD=1 scripts/build-release.sh --product tributary
+QUIET_BUILD=1 scripts/build-release.sh --product tributary-bench
 BIN="$PWD/.build/release/tributary"
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

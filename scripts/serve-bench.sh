@@ -16,7 +16,7 @@ HTTP_PORT="${HTTP_PORT:-18188}"
 scripts/install-deps.sh --test
 command -v nginx >/dev/null || { apt-get install -y -qq nginx-light >/dev/null; }
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
-scripts/build-release.sh --product tributary >/dev/null
+QUIET_BUILD=1 scripts/build-release.sh --product tributary
 BIN="$PWD/.build/release/tributary"
 
 . scripts/bench-corpus.sh
