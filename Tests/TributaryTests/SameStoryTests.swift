@@ -190,6 +190,10 @@ final class SameStoryTests: XCTestCase {
         // A band value shared by more stories than the limit is a stock phrase, not evidence.
         for id in 2...(NearDuplicateIndex.commonKeyLimit + 2) {
             index.insert(itemID: Int64(id), feedID: 30, at: 1_000_000, sketch: StorySketch(pair.a))
+            if id == 12 {
+                // Twelve stories on each of those band values: more than one block of postings per value.
+                XCTAssertEqual(index.candidates(for: query, feedID: 20, at: 1_000_000, window: 48 * 3600).map(\.itemID), Array(1...12))
+            }
         }
         XCTAssertEqual(index.candidates(for: query, feedID: 20, at: 1_000_000, window: 48 * 3600).count, 0)
     }

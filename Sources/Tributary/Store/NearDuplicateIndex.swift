@@ -21,9 +21,11 @@ struct NearDuplicateIndex {
     /// Per distinct key (entry): its newest posting, -1 for none, and how many stories had the key.
     private var heads: [Int32] = []
     private var counts: [Int32] = []
-    /// Postings: the story's slot, and the same key's next older posting (-1 at the end).
-    private var postingSlots: [Int32] = []
-    private var postingNext: [Int32] = []
+    /// Postings in blocks of `blockSlots` stories and a link, `[next block + 1, slot, slot, ...]`: a key's
+    /// newest block first, filled from its start. Walking a key's stories through a large window then costs
+    /// a cache miss per block, not per story.
+    private var blocks: [UInt32] = []
+    private static let blockSlots = 8
     /// When the window was last trimmed; slots older than the window are only skipped until the next rebuild.
     let builtAt: Double
 
@@ -44,9 +46,13 @@ struct NearDuplicateIndex {
             let entry = entry(adding: key)
             counts[entry] += 1
             guard counts[entry] <= Self.commonKeyLimit + 1 else { continue }
-            postingSlots.append(slot)
-            postingNext.append(heads[entry])
-            heads[entry] = Int32(postingSlots.count - 1)
+            let position = Int(counts[entry] - 1) % Self.blockSlots
+            if position == 0 {
+                blocks.append(UInt32(bitPattern: heads[entry] + 1))
+                blocks.append(contentsOf: repeatElement(0, count: Self.blockSlots))
+                heads[entry] = Int32(blocks.count / (Self.blockSlots + 1) - 1)
+            }
+            blocks[Int(heads[entry]) * (Self.blockSlots + 1) + 1 + position] = UInt32(slot)
         }
     }
 
@@ -55,21 +61,24 @@ struct NearDuplicateIndex {
     func candidates(for sketch: StorySketch, feedID: Int64, at: Double, window: Double) -> [(itemID: Int64, feedID: Int64, at: Double, agreement: Int)] {
         // The postings of the sketch's keys (at most bands × commonKeyLimit), then each story counted in an
         // open-addressed table at most half full: `(slot + 1) << 32 | agreement`.
-        var postings: [Int32] = []
+        var slots: [UInt32] = []
         for key in sketch.bandKeys {
             guard let entry = entry(of: key), counts[entry] <= Self.commonKeyLimit else { continue }
-            var posting = Int(heads[entry])
-            while posting >= 0 {
-                postings.append(postingSlots[posting])
-                posting = Int(postingNext[posting])
+            var block = Int(heads[entry])
+            var filled = (Int(counts[entry]) - 1) % Self.blockSlots + 1  // the newest block's; older ones are full
+            while block >= 0 {
+                let base = block * (Self.blockSlots + 1)
+                for k in 0..<filled { slots.append(blocks[base + 1 + k]) }
+                block = Int(blocks[base]) - 1
+                filled = Self.blockSlots
             }
         }
-        guard postings.count >= StorySketch.minimumAgreement else { return [] }
+        guard slots.count >= StorySketch.minimumAgreement else { return [] }
         var size = 16
-        while size < postings.count * 2 { size *= 2 }
+        while size < slots.count * 2 { size *= 2 }
         var tally = [UInt64](repeating: 0, count: size)
         var used: [Int] = []
-        for slot in postings {
+        for slot in slots {
             let tag = UInt64(slot) + 1
             var i = Int(truncatingIfNeeded: (tag &* 0x9E37_79B9_7F4A_7C15) >> 40) & (size - 1)
             while tally[i] != 0 && tally[i] >> 32 != tag { i = (i + 1) & (size - 1) }
