@@ -45,12 +45,17 @@ public enum SameStory {
         public var threshold: Double
         public var tooShort: Bool
         /// Words of the earlier and of the later whole text, when both were weighed; see rule 4.
-        public var extents: [Int]? = nil
+        public var lengths: Lengths? = nil
+
+        public struct Lengths: Sendable, Equatable {
+            public var earlier: Int
+            public var later: Int
+        }
 
         /// Whether the later story is mostly material of its own (rule 4).
         public var addsMaterial: Bool {
-            guard let extents, extents.count == 2 else { return false }
-            return extents[0] >= SameStory.articleWords && Double(extents[1]) > Double(extents[0]) * SameStory.addedMaterialRatio
+            guard let lengths else { return false }
+            return lengths.earlier >= SameStory.articleWords && Double(lengths.later) > Double(lengths.earlier) * SameStory.addedMaterialRatio
         }
 
         public var same: Bool { !tooShort && numberConflict == nil && !addsMaterial && similarity >= threshold }
@@ -61,9 +66,9 @@ public enum SameStory {
             s += ", title similarity \(Self.figure(titleSimilarity))"
             if let numberConflict { s += ", numbers disagree: \(numberConflict)" }
             if tooShort { s += ", too short to judge" }
-            if let extents, extents.count == 2 {
-                s += addsMaterial ? ", the later story runs \(extents[1]) words against the earlier's \(extents[0]): mostly its own"
-                    : ", lengths \(extents[0]) and \(extents[1]) words"
+            if let lengths {
+                s += addsMaterial ? ", the later story runs \(lengths.later) words against the earlier's \(lengths.earlier): mostly its own"
+                    : ", lengths \(lengths.earlier) and \(lengths.later) words"
             }
             return s
         }
@@ -86,7 +91,7 @@ public enum SameStory {
             numberConflict: numberConflict(a.numbers, b.numbers),
             threshold: requiredSimilarity(threshold: threshold, comparedWords: comparedWords),
             tooShort: shorter < minimumWords,
-            extents: weighLengths ? [a.extent, b.extent] : nil)
+            lengths: weighLengths ? Evidence.Lengths(earlier: a.extent, later: b.extent) : nil)
     }
 
     /// Words of the leads `screen` compares, the same as a sketch's.

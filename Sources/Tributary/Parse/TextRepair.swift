@@ -44,18 +44,17 @@ enum TextRepair {
     static func mayHoldDoubleEncoding(_ text: String) -> Bool {
         var copy = text
         return copy.withUTF8 { bytes in
-            guard bytes.count >= 3, let base = bytes.baseAddress else { return false }
-            // memchr skips to each C3 byte: most text has none.
-            var i = 0
-            while i + 2 < bytes.count, let hit = memchr(base + i, 0xC3, bytes.count - 2 - i) {
-                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            // Jump from C3 byte to C3 byte: most text has none.
+            let raw = UnsafeRawBufferPointer(bytes)
+            var i = ByteScan.firstIndex(of: 0xC3, in: raw, from: 0)
+            while i + 2 < bytes.count {
                 if (0x82...0xB4).contains(bytes[i + 1]) {
                     switch bytes[i + 2] {
                     case 0xC2, 0xC5, 0xC6, 0xCB, 0xE2: return true
                     default: break
                     }
                 }
-                i += 1
+                i = ByteScan.firstIndex(of: 0xC3, in: raw, from: i + 1)
             }
             return false
         }

@@ -8,8 +8,8 @@ extension FeedStore {
     static let nearCandidateLimit = 8
 
     /// What near-duplicate detection compares of an item: its title, and the first `SameStory.longestText`
-    /// words of its content, or else its summary. The lead decides, and the cost stays bounded.
-    /// The whole body is read (only its first words as letters), so that the story's length is known.
+    /// words of its content, or else its summary, as letters; the whole body is made plain text, so that
+    /// the story's length is known too. Only items whose lead passed the screen come here.
     static func storyText(title: String?, summary: String?, content: String?) -> StoryText {
         StoryText(title: title.map(PlainText.fromHTML), text: PlainText.fromHTML(content ?? summary ?? ""),
                   maxWords: SameStory.longestText)

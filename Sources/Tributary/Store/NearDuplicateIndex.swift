@@ -45,7 +45,8 @@ struct NearDuplicateIndex {
         for key in keys {
             let entry = entry(adding: key)
             counts[entry] += 1
-            guard counts[entry] <= Self.commonKeyLimit + 1 else { continue }
+            // A key past the limit is never walked again: its further stories need no posting.
+            guard counts[entry] <= Self.commonKeyLimit else { continue }
             let position = Int(counts[entry] - 1) % Self.blockSlots
             if position == 0 {
                 blocks.append(UInt32(bitPattern: heads[entry] + 1))
