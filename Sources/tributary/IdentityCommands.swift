@@ -42,10 +42,18 @@ struct SameStoryCommand: ParsableCommand {
             // The daemon's path: the leads' screen, then the whole texts, the earlier first.
             var (first, second) = (story(a), story(b))
             if let dateA = a["date"] as? String, let dateB = b["date"] as? String, dateB < dateA { swap(&first, &second) }
+            func sketch(_ side: [String: Any]) -> StorySketch {
+                StorySketch(StoryText(lead: ContentFingerprint.normalize(side["text"] as? String ?? ""), words: StorySketch.leadWords))
+            }
+            let agreement = sketch(a).agreement(with: sketch(b))
+            let indexed = agreement >= StorySketch.minimumAgreement
             let screened = SameStory.screen(SameStory.leadShingles(first), second)
             let evidence = SameStory.compare(first, second, threshold: threshold)
-            out += "\(id) \(screened && evidence.same ? "same" : "different")"
-            if explain { out += "  \(evidence.summary)\(screened ? "" : ", leads too far apart to compare")" }
+            out += "\(id) \(indexed && screened && evidence.same ? "same" : "different")"
+            if explain {
+                out += "  \(evidence.summary)\(screened ? "" : ", leads too far apart to compare")"
+                out += ", sketches agree in \(agreement) of \(StorySketch.bands) bands\(indexed ? "" : ": not a candidate")"
+            }
             out += "\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))

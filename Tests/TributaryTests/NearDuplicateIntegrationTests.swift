@@ -176,6 +176,63 @@ final class NearDuplicateIntegrationTests: LoopbackTestCase {
         XCTAssertTrue(explain.stdout.contains("lengths "), "whole texts are weighed: \(explain.stdout)")
     }
 
+    func testAPapersCutOfTheWireIsAttachedAndStaysSoUntilTheThresholdRises() throws {
+        let now = Date()
+        let (app, nawa) = (try startServer(), try startServer())
+        let article = Self.wire + " " + """
+            The chief minister visited the camps in Dadu on Monday afternoon and announced compensation of 500,000 \
+            rupees for the family of each person killed. He said the provincial government had released funds for \
+            tents, medicine and drinking water and asked the federal government for boats and helicopters. Doctors at \
+            the camps said cases of diarrhoea and skin infections were rising among children. The railways suspended \
+            two trains between Karachi and Larkana after water reached the tracks near Sehwan.
+            """
+        // The wire's first sentence, shortened, and two of its last: a third of its length, its lead mostly gone.
+        let cut = """
+            LARKANA: The death toll from flash floods in Sindh rose to 31 on Monday as rescue teams reached villages \
+            cut off by the overflowing Indus. Doctors at the camps said cases of diarrhoea and skin infections were \
+            rising among children. The railways suspended two trains between Karachi and Larkana after water reached \
+            the tracks near Sehwan.
+            """
+        try app.write("rss.xml", fullTextFeed("APP", items: [
+            ("app-1", "Sindh flood death toll climbs to 31", "https://app.example/1", article, rfc822(now.addingTimeInterval(-7200))),
+        ]))
+        let cutItem = ("nawa-1", "Trains suspended as floods rise", "https://nawa.example/trains", cut, rfc822(now.addingTimeInterval(-3600)))
+        try nawa.write("rss.xml", fullTextFeed("Nawa", items: [cutItem]))
+        let outlets = [("APP", app.url("rss.xml"), false), ("Nawa", nawa.url("rss.xml"), false)]
+        XCTAssertEqual(try TributaryBinary.run(["poll", "--config", try config(Array(outlets.prefix(1))).path]).status, 0)
+        let all = try config(outlets)
+        let poll = try TributaryBinary.run(["poll", "--config", all.path])
+        XCTAssertEqual(poll.status, 0, poll.stderr)
+        XCTAssertTrue(poll.stdout.contains("Nawa: 200, 0 new, 0 updated, 0 duplicate, 1 near-duplicate"), poll.stdout)
+        let atom = folder.appendingPathComponent("state/merged.atom")
+        XCTAssertEqual(try AtomEntries(atom).via(of: "Sindh flood death toll climbs to 31"), ["https://nawa.example/trains"])
+        let entryID = try XCTUnwrap(try AtomEntries(atom).id(of: "Sindh flood death toll climbs to 31"))
+        let explain = try TributaryBinary.run(["explain", "--config", all.path, entryID])
+        let line = try XCTUnwrap(explain.stdout.split(separator: "\n").first { $0.contains("near-duplicate)") }, explain.stdout)
+        XCTAssertTrue(line.contains("of the later text found in the earlier"), String(line))
+        let similarity = try XCTUnwrap(line.range(of: "text similarity ").map { Double(line[$0.upperBound...].prefix(4)) } ?? nil)
+        XCTAssertLessThan(similarity, SameStory.defaultThreshold, "the cut is merged by its wording, not its lead: \(line)")
+
+        // The paper's next story changes its feed: the cut, read again, stays attached under the same configuration.
+        try nawa.write("rss.xml", fullTextFeed("Nawa", items: [
+            ("nawa-2", "Wheat support price raised", "https://nawa.example/wheat",
+             "LAHORE: The Punjab cabinet raised the support price of wheat for the coming season after a meeting with growers' representatives, who had asked for more to cover the higher cost of fertiliser and diesel this year.",
+             rfc822(now.addingTimeInterval(-600))),
+            cutItem,
+        ]))
+        let again = try TributaryBinary.run(["poll", "--config", all.path])
+        XCTAssertTrue(again.stdout.contains("Nawa: 200, 1 new, 0 updated, 0 duplicate, 0 near-duplicate"), again.stdout)
+        XCTAssertEqual(try AtomEntries(atom).titles.count, 2)
+        XCTAssertEqual(try AtomEntries(atom).via(of: "Sindh flood death toll climbs to 31"), ["https://nawa.example/trains"])
+
+        // A threshold whose cut bar (1.75 times it) is above any share undoes it on the next poll.
+        let strict = try config(outlets, identity: "[identity]\nthreshold = 0.6")
+        let strictPoll = try TributaryBinary.run(["poll", "--config", strict.path])
+        XCTAssertTrue(strictPoll.stdout.contains("Nawa: 200, 1 new"), strictPoll.stdout)
+        XCTAssertEqual(try AtomEntries(atom).titles.count, 3)
+        XCTAssertEqual(try AtomEntries(atom).via(of: "Sindh flood death toll climbs to 31"), [])
+    }
+
     func testLayerOffKeepsRewritesApart() throws {
         let now = Date()
         let (app, dawn) = (try startServer(), try startServer())

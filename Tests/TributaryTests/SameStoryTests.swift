@@ -65,9 +65,23 @@ final class SameStoryTests: XCTestCase {
         // Different stories, among them the same desk's next report under a similar headline.
         let apart = ["counter-0056", "counter-0075", "counter-0308", "counter-0562", "neg-0018p-0019", "neg-0021-0049p",
                      "neg-0083-0084p", "neg-0104-0105p", "neg-0269p-0276p", "neg-0275-0282", "neg-0081p-0122",
-                     "neg-0001-0002", "neg-0081p-0122p", "neg-0212-0310", "neg-0533-0577", "neg-0121-0231", "neg-0200-0216p",
+                     "neg-0081p-0122p", "neg-0212-0310", "neg-0533-0577", "neg-0121-0231", "neg-0200-0216p",
                      // Papers' own longer articles that open with the agency's copy (rule 4).
-                     "counter-0494", "counter-0446", "counter-0399"]
+                     "counter-0494", "counter-0446", "counter-0399",
+                     // Shorter independent reports whose wording the earlier holds in part, under rule 5's bar.
+                     "counter-0400", "counter-0097"]
+        // Agency copy cut to a few paragraphs under a new lead: the leads are apart, the wording is the agency's (rule 5).
+        let cuts = ["counter-0060", "counter-0517", "counter-0059", "counter-0394"]
+        for id in cuts {
+            let pair = try XCTUnwrap(byID[id])
+            XCTAssertEqual(pair.derivation, "WD")
+            let evidence = SameStory.compare(pair.a, pair.b)
+            XCTAssertLessThan(evidence.similarity, evidence.threshold, "\(id): the leads alone would not merge it")
+            XCTAssertTrue(evidence.trimmedCopy && evidence.same, "\(id): \(evidence.summary)")
+        }
+        // The one public "different" pair rule 5 merges: two APP stories of one match (the report, and the debutant's
+        // hat-trick told again). The daemon never merges two items of one feed, but an outlet's two feeds could be.
+        XCTAssertTrue(SameStory.compare(try XCTUnwrap(byID["neg-0001-0002"]).a, try XCTUnwrap(byID["neg-0001-0002"]).b).trimmedCopy)
         for id in merged {
             let pair = try XCTUnwrap(byID[id])
             XCTAssertEqual(pair.derivation, "WD")
@@ -146,6 +160,50 @@ final class SameStoryTests: XCTestCase {
         XCTAssertFalse(SameStory.compare(brief, article).addsMaterial)
         // Words past maxWords still count toward the length.
         XCTAssertEqual(StoryText(title: nil, text: agency + " " + own.joined(separator: " "), maxWords: 20).extent, article.extent)
+    }
+
+    func testACutOfTheAgencyCopyUnderANewLeadIsARepublication() {
+        let paragraphs = [
+            "The State Bank of Pakistan kept its policy rate unchanged at 12 percent on Monday, saying inflation had eased for a fourth month but risks from global oil prices remained.",
+            "Governor Jameel Ahmad told a news conference in Karachi that the monetary policy committee expected inflation to stay within the target range through the fiscal year.",
+            "He said remittances had risen by 9 percent in the first five months and the current account had recorded a small surplus, which had helped the rupee hold steady against the dollar.",
+            "The committee noted that private sector credit had picked up and that the government's borrowing from commercial banks had fallen since the start of the year.",
+            "Analysts at Topline Securities said the decision was in line with market expectations and that a cut could come in the first quarter if oil prices stayed low.",
+            "Business leaders in Lahore and Faisalabad had asked for a cut of at least two points, arguing that the cost of borrowing was holding back investment in textiles and exports.",
+            "The central bank's statement said foreign exchange reserves held by it stood at 12 billion dollars, enough for about two and a half months of imports.",
+            "The next meeting of the committee is scheduled for the last week of January, when it will review the numbers for the second quarter.",
+        ]
+        let agency = StoryText(title: "SBP keeps policy rate unchanged", text: paragraphs.joined(separator: " "))
+        // The paper's own first sentence, then two of the agency's later paragraphs: a third of its length.
+        let cut = StoryText(title: "Rate on hold again",
+                            text: "Borrowers will wait longer for cheaper loans. " + paragraphs[5] + " " + paragraphs[6])
+        let evidence = SameStory.compare(agency, cut)
+        XCTAssertLessThan(evidence.similarity, evidence.threshold, "the leads are apart: \(evidence.summary)")
+        XCTAssertNotNil(evidence.containment)
+        XCTAssertGreaterThan(evidence.containment?.share ?? 0, 0.8)
+        XCTAssertTrue(evidence.same, evidence.summary)
+        XCTAssertTrue(evidence.summary.contains("of the later text found in the earlier"), evidence.summary)
+        // The rule reads only a shorter, later whole text: not the agency's story published after the cut, not summaries.
+        XCTAssertNil(SameStory.compare(cut, agency).containment)
+        XCTAssertFalse(SameStory.compare(cut, agency).same)
+        XCTAssertNil(SameStory.compare(agency, cut, weighLengths: false).containment)
+        // A cut that also changes a figure is two stories (rule 1 still holds).
+        let changed = StoryText(title: "Rate on hold again", text: "Borrowers will wait longer for cheaper loans. " + paragraphs[5] + " "
+                                + paragraphs[6].replacingOccurrences(of: "12 billion", with: "11 billion"))
+        XCTAssertFalse(SameStory.compare(agency, changed).same)
+        // A stricter threshold asks more of a cut too, and a stored merge is kept or undone by the same figure.
+        XCTAssertEqual(SameStory.requiredContainment(threshold: 0.2), 0.35, accuracy: 1e-9)
+        let share = evidence.containment?.share ?? 0
+        XCTAssertFalse(SameStory.compare(agency, cut, threshold: share / SameStory.containmentFactor + 0.01).same)
+        let policy = NearDuplicatePolicy()
+        XCTAssertTrue(policy.keeps(similarity: evidence.similarity, comparedWords: evidence.comparedWords, containment: share, feedID: 1, ownerFeedID: 2))
+        XCTAssertFalse(policy.keeps(similarity: evidence.similarity, comparedWords: evidence.comparedWords, containment: nil, feedID: 1, ownerFeedID: 2))
+        var stricter = policy
+        stricter.threshold = share / SameStory.containmentFactor + 0.01
+        XCTAssertFalse(stricter.keeps(similarity: evidence.similarity, comparedWords: evidence.comparedWords, containment: share, feedID: 1, ownerFeedID: 2))
+        // An unrelated story of the same length from the same desk shares too little of its wording.
+        let other = StoryText(title: "Rupee gains", text: "The rupee gained 40 paisa against the dollar in the interbank market on Monday as exporters sold dollars ahead of the month end and importers held back, dealers said in Karachi.")
+        XCTAssertFalse(SameStory.compare(agency, other).same)
     }
 
     func testSketchesOfRewritesAgreeAndRoundTrip() throws {

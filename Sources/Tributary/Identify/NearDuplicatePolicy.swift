@@ -24,10 +24,12 @@ public struct NearDuplicatePolicy: Sendable, Equatable {
 
     /// Whether an earlier near-duplicate merge of `feedID`'s item into `ownerFeedID`'s still holds under
     /// this policy; when it does not, the next poll of `feedID` makes the item an entry of its own again.
-    /// A merge recorded without its figures holds while the layer is on for both feeds.
-    public func keeps(similarity: Double?, comparedWords: Int?, feedID: Int64, ownerFeedID: Int64) -> Bool {
+    /// A merge recorded without its figures holds while the layer is on for both feeds; `containment` is
+    /// recorded for a later text cut from the earlier (`SameStory` rule 5).
+    public func keeps(similarity: Double?, comparedWords: Int?, containment: Double? = nil, feedID: Int64, ownerFeedID: Int64) -> Bool {
         guard applies(to: feedID), applies(to: ownerFeedID) else { return false }
         guard let similarity, let comparedWords else { return true }
         return similarity >= SameStory.requiredSimilarity(threshold: threshold, comparedWords: comparedWords)
+            || containment.map { $0 >= SameStory.requiredContainment(threshold: threshold) } == true
     }
 }

@@ -14,6 +14,11 @@
 ///    `articleWords` words) is the paper's own, quoting the agency: most of it is not the agency's. A
 ///    re-publication is as long as its source, or trimmed. Only whole texts are weighed so: a feed's
 ///    summary says nothing of the length of the story behind it.
+/// 5. A trimmed re-publication passes on its wording alone: when the later whole text is at most
+///    `trimmedLength` of an earlier article, at least `containmentFactor` × `threshold` of the later
+///    text's letter 6-grams must appear in the earlier text, whatever the leads. Papers cut agency copy
+///    to a few of its paragraphs, not always the first, so the leads of a trimmed copy can be far apart
+///    while nearly all of what it says is the agency's. Rules 1 and 3 still hold.
 ///
 /// The titles are measured too, and shown by `tributary explain`, but do not decide: headlines are
 /// rewritten wholesale, and on the labelled pairs they added no recall at the same false-merge rate.
@@ -32,6 +37,10 @@ public enum SameStory {
     static let addedMaterialRatio = 2.5
     /// Shorter than this, the earlier text is a brief or a summary, which a later article may well expand.
     static let articleWords = 40
+    /// At most this share of the earlier article's length, the later text is a cut of it (rule 5).
+    static let trimmedLength = 0.7
+    /// Rule 5's bar as a multiple of the threshold, so that a higher threshold asks more of it too.
+    static let containmentFactor = 1.75
 
     public struct Evidence: Sendable, Equatable {
         /// Jaccard similarity of the compared leads' letter 6-grams.
@@ -46,6 +55,14 @@ public enum SameStory {
         public var tooShort: Bool
         /// Words of the earlier and of the later whole text, when both were weighed; see rule 4.
         public var lengths: Lengths? = nil
+        /// For a later whole text cut from an earlier article (rule 5): the share of its letter 6-grams
+        /// that the earlier text holds, and the share needed.
+        public var containment: Containment? = nil
+
+        public struct Containment: Sendable, Equatable {
+            public var share: Double
+            public var needed: Double
+        }
 
         public struct Lengths: Sendable, Equatable {
             public var earlier: Int
@@ -58,7 +75,13 @@ public enum SameStory {
             return lengths.earlier >= SameStory.articleWords && Double(lengths.later) > Double(lengths.earlier) * SameStory.addedMaterialRatio
         }
 
-        public var same: Bool { !tooShort && numberConflict == nil && !addsMaterial && similarity >= threshold }
+        /// Whether the later text is a cut of the earlier whose wording is mostly the earlier's (rule 5).
+        public var trimmedCopy: Bool {
+            guard let containment else { return false }
+            return containment.share >= containment.needed
+        }
+
+        public var same: Bool { !tooShort && numberConflict == nil && !addsMaterial && (similarity >= threshold || trimmedCopy) }
 
         /// One line for logs and `tributary explain`.
         public var summary: String {
@@ -69,6 +92,9 @@ public enum SameStory {
             if let lengths {
                 s += addsMaterial ? ", the later story runs \(lengths.later) words against the earlier's \(lengths.earlier): mostly its own"
                     : ", lengths \(lengths.earlier) and \(lengths.later) words"
+            }
+            if let containment {
+                s += ", \(Self.figure(containment.share)) of the later text found in the earlier (a cut needs \(Self.figure(containment.needed)))"
             }
             return s
         }
@@ -91,7 +117,25 @@ public enum SameStory {
             numberConflict: numberConflict(a.numbers, b.numbers),
             threshold: requiredSimilarity(threshold: threshold, comparedWords: comparedWords),
             tooShort: shorter < minimumWords,
-            lengths: weighLengths ? Evidence.Lengths(earlier: a.extent, later: b.extent) : nil)
+            lengths: weighLengths ? Evidence.Lengths(earlier: a.extent, later: b.extent) : nil,
+            containment: weighLengths && isCut(a, b)
+                ? Evidence.Containment(share: containment(of: b, in: a), needed: requiredContainment(threshold: threshold)) : nil)
+    }
+
+    /// The share of a cut's 6-grams the earlier text must hold under the configured `threshold` (rule 5).
+    public static func requiredContainment(threshold: Double) -> Double { threshold * containmentFactor }
+
+    /// Whether `later` is short enough against the earlier article to be a cut of it (rule 5).
+    static func isCut(_ earlier: StoryText, _ later: StoryText) -> Bool {
+        earlier.extent >= articleWords && Double(later.extent) <= Double(earlier.extent) * trimmedLength
+    }
+
+    /// The share of `later`'s letter 6-grams (of the words folded) that `earlier`'s text holds.
+    static func containment(of later: StoryText, in earlier: StoryText) -> Double {
+        let part = shingles(later.letters[...], length: shingleLength)
+        let whole = shingles(earlier.letters[...], length: shingleLength)
+        guard !part.isEmpty else { return 0 }
+        return Double(sharedCount(part, whole)) / Double(part.count)
     }
 
     /// Words of the leads `screen` compares, the same as a sketch's.
@@ -169,10 +213,16 @@ public enum SameStory {
 
     static func jaccard(_ a: [UInt64], _ b: [UInt64]) -> Double {
         guard !a.isEmpty, !b.isEmpty else { return 0 }
+        let shared = sharedCount(a, b)
+        return Double(shared) / Double(a.count + b.count - shared)
+    }
+
+    /// How many values two sorted, distinct lists share.
+    static func sharedCount(_ a: [UInt64], _ b: [UInt64]) -> Int {
         var i = 0, j = 0, shared = 0
         while i < a.count && j < b.count {
             if a[i] == b[j] { shared += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
         }
-        return Double(shared) / Double(a.count + b.count - shared)
+        return shared
     }
 }

@@ -12,7 +12,7 @@ public struct StorySketch: Sendable, Equatable {
     public static let bands = 32
     public static let minimumAgreement = 3
     static let gramLength = SameStory.shingleLength
-    static let leadWords = 60
+    public static let leadWords = 60
     /// A bucket no 6-gram fell into.
     static let empty = UInt32.max
 

@@ -98,17 +98,20 @@ extension FeedStore {
         // Layer 1: this feed has listed this guid before.
         var known: (id: Int64, owner: Int64, revision: String, revisions: Int, title: String?, link: String?, updated: Double?,
                     canonical: String?, fingerprint: String?)?
-        var nearMerge: (similarity: Double?, comparedWords: Int?)?
+        var nearMerge: (similarity: Double?, comparedWords: Int?, containment: Double?)?
         try db.query("""
             SELECT i.id, i.feed_id, i.revision, i.revisions, i.title, i.link, i.updated, s.layer, s.similarity, s.compared_words,
-            i.canonical_url, i.fingerprint FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
+            s.containment, i.canonical_url, i.fingerprint FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
             """, [.int(feedID), .text(guid)]) { row in
             known = (row.int64("id"), row.int64("feed_id"), row.text("revision") ?? "", row.int("revisions"), row.text("title"),
                      row.text("link"), row.optionalDouble("updated"), row.text("canonical_url"), row.text("fingerprint"))
-            if row.text("layer") == "near" { nearMerge = (row.optionalDouble("similarity"), row.optionalInt("compared_words")) }
+            if row.text("layer") == "near" {
+                nearMerge = (row.optionalDouble("similarity"), row.optionalInt("compared_words"), row.optionalDouble("containment"))
+            }
         }
         if let merge = nearMerge, let owner = known?.owner,
-           !policy.keeps(similarity: merge.similarity, comparedWords: merge.comparedWords, feedID: feedID, ownerFeedID: owner) {
+           !policy.keeps(similarity: merge.similarity, comparedWords: merge.comparedWords, containment: merge.containment,
+                         feedID: feedID, ownerFeedID: owner) {
             // A merge the configuration no longer allows: the item becomes a story of its own below.
             try db.run("DELETE FROM item_sources WHERE feed_id = ? AND guid = ?", [.int(feedID), .text(guid)])
             known = nil
@@ -176,11 +179,12 @@ extension FeedStore {
             if let (existing, evidence) = try nearDuplicate(of: item, lead: lead, sketch: made, feedID: feedID, at: effective,
                                                             policy: policy, now: now.timeIntervalSince1970) {
                 try db.run("""
-                    INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen, layer, similarity, compared_words, evidence)
-                    VALUES(?, ?, ?, ?, ?, 'near', ?, ?, ?)
+                    INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen, layer, similarity, compared_words,
+                    containment, evidence) VALUES(?, ?, ?, ?, ?, 'near', ?, ?, ?, ?)
                     """,
                     [.int(feedID), .text(guid), .int(existing), SQLValue(item.link), .real(now.timeIntervalSince1970),
-                     .real(evidence.similarity), .int(Int64(evidence.comparedWords)), .text(evidence.summary)])
+                     .real(evidence.similarity), .int(Int64(evidence.comparedWords)),
+                     evidence.containment.map { .real($0.share) } ?? .null, .text(evidence.summary)])
                 counts.nearDuplicate += 1
                 return nil
             }

@@ -89,10 +89,11 @@ extension FeedStore {
     public func releaseNearDuplicates(_ policy: NearDuplicatePolicy) throws(StoreError) -> Set<Int64> {
         var feeds: Set<Int64> = []
         try db.query("""
-            SELECT s.feed_id, i.feed_id, s.similarity, s.compared_words FROM item_sources s JOIN items i ON i.id = s.item_id
+            SELECT s.feed_id, i.feed_id, s.similarity, s.compared_words, s.containment FROM item_sources s JOIN items i ON i.id = s.item_id
             WHERE s.layer = 'near'
             """, cache: false) { row in
             if !policy.keeps(similarity: row.optionalDouble("similarity"), comparedWords: row.optionalInt("compared_words"),
+                             containment: row.optionalDouble("containment"),
                              feedID: row.int64(0), ownerFeedID: row.int64(1)) {
                 feeds.insert(row.int64(0))
             }

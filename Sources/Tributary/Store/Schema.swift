@@ -130,6 +130,11 @@ enum Schema {
         DROP INDEX items_canonical_url;
         DROP INDEX items_fingerprint;
         """,
+        // 10: a near-duplicate merge of a text cut from an earlier article records the share of its wording
+        //     found in the earlier (`SameStory` rule 5), so that the merge is kept or undone by that figure.
+        """
+        ALTER TABLE item_sources ADD COLUMN containment REAL;
+        """,
     ]
 
     /// The migration after which existing items need filing under their keys.
