@@ -77,8 +77,12 @@ extension FeedStore {
     /// follow: in the table, and in the index when it is built; an index built later reads the table.
     func recordSketch(itemID: Int64, feedID: Int64, at: Double, sketch: StorySketch) throws(StoreError) {
         guard !sketch.isEmpty else { return }
-        try db.run("INSERT OR REPLACE INTO story_sketches(item_id, feed_id, at, sketch) VALUES(?, ?, ?, ?)",
-                   [.int(itemID), .int(feedID), .real(at), .blob(sketch.bytes)])
+        // An upsert, not INSERT OR REPLACE: REPLACE may delete rows (and cascade), so SQLite wraps each such
+        // statement in a statement journal, whose release inside a large batch cost 4% of a cold cycle.
+        try db.run("""
+            INSERT INTO story_sketches(item_id, feed_id, at, sketch) VALUES(?, ?, ?, ?)
+            ON CONFLICT(item_id) DO UPDATE SET feed_id = excluded.feed_id, at = excluded.at, sketch = excluded.sketch
+            """, [.int(itemID), .int(feedID), .real(at), .blob(sketch.bytes)])
         nearIndex?.insert(itemID: itemID, feedID: feedID, at: at, sketch: sketch)
     }
 
