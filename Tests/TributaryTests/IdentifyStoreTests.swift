@@ -264,6 +264,53 @@ final class StoreTests: XCTestCase {
         reader.close()
     }
 
+    func testABatchHoldsItsKeysUntilItCommitsAndEveryLookUpSeesThem() throws {
+        store.beginBatch()
+        XCTAssertEqual(try commit(0, [item("k1", title: "One", link: "https://a.example/k1", text: storyText("k1"))]).new, 1)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM story_keys"), 0, "held back, not yet in the index")
+        // Another outlet's copy (same URL) and the same text under another URL are found through the held keys.
+        XCTAssertEqual(try commit(1, [item("x1", title: "One again", link: "https://a.example/k1", text: "other words entirely here")]).duplicate, 1)
+        XCTAssertEqual(try commit(1, [item("x2", title: "One", link: "https://b.example/elsewhere", text: storyText("k1"))]).duplicate, 1)
+        // A poll whose savepoint fails takes its held keys back with its rows.
+        try store.db.execute("CREATE TEMP TRIGGER refuse BEFORE INSERT ON items WHEN NEW.title = 'Bad' BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        XCTAssertThrowsError(try commit(1, [item("k2", title: "Fine", link: "https://b.example/k2", text: storyText("k2")),
+                                            item("k3", title: "Bad", link: "https://b.example/k3", text: storyText("k3"))]))
+        try store.db.execute("DROP TRIGGER refuse")
+        // So the rolled-back story is new when it comes again, not a duplicate of a row that is not there.
+        XCTAssertEqual(try commit(1, [item("k2", title: "Fine", link: "https://b.example/k2", text: storyText("k2"))]).new, 1)
+        // An edit that changes the URL moves a held key.
+        XCTAssertEqual(try commit(0, [item("k1", title: "One, edited", link: "https://a.example/k1-moved", text: storyText("k1"))]).updated, 1)
+        try store.endBatch()
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM story_keys"), 6, "two stories, three keys each")
+        XCTAssertEqual(try store.storedItem(.url, try XCTUnwrap(CanonicalURL.key("https://a.example/k1-moved"))), try store.storedItem(.text, ContentFingerprint.of(title: "One, edited", text: storyText("k1")) ?? ""))
+        XCTAssertNotNil(try store.storedItem(.url, try XCTUnwrap(CanonicalURL.key("https://b.example/k2"))))
+        XCTAssertNil(try store.storedItem(.url, try XCTUnwrap(CanonicalURL.key("https://a.example/k1"))), "the old URL's key is gone")
+        XCTAssertNil(try store.storedItem(.url, try XCTUnwrap(CanonicalURL.key("https://b.example/k3"))))
+        XCTAssertEqual(try store.integrityCheck(), "ok")
+    }
+
+    func testStoryKeyBufferRollsBackAPollAndDrainsInKeyOrder() {
+        var buffer = StoryKeyBuffer()
+        buffer.add(key: 9, item: 1)
+        buffer.add(key: 3, item: 1)
+        buffer.add(key: 9, item: 1)
+        buffer.pollCommitted()
+        buffer.add(key: 9, item: 2)
+        buffer.remove(key: 3, item: 1)
+        XCTAssertEqual(buffer.items(under: 9), [2, 1])
+        XCTAssertEqual(buffer.items(under: 3), [])
+        buffer.pollRolledBack()
+        XCTAssertEqual(buffer.items(under: 9), [1])
+        XCTAssertEqual(buffer.items(under: 3), [1])
+        buffer.add(key: 5, item: 4)
+        buffer.remove(key: 9, item: 1)
+        buffer.pollCommitted()
+        let rows = buffer.drain()
+        XCTAssertEqual(rows.map(\.key), [3, 5])
+        XCTAssertEqual(rows.map(\.item), [1, 4])
+        XCTAssertTrue(buffer.isEmpty)
+    }
+
     func testRevisionsStoredInFullByOlderReleasesStillMatch() throws {
         let story = item("r1", title: "Rev", link: "https://a.example/r1", text: storyText("r1"))
         XCTAssertEqual(try commit(0, [story]).new, 1)

@@ -57,10 +57,15 @@ extension FeedStore {
             if let lost {
                 throw StoreError(message: "a failed write rolled back the polls stored with it: \(lost.message)", code: lost.code)
             }
-            if db.inTransaction { try db.execute("COMMIT") }
+            if db.inTransaction {
+                try writeHeldKeys()
+                try db.execute("COMMIT")
+            }
+            heldKeys.discard()
         } catch {
             if db.inTransaction { try? db.execute("ROLLBACK") }
             nearIndex = nil
+            heldKeys.discard()
             throw error
         }
     }

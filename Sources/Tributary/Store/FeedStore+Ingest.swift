@@ -26,11 +26,13 @@ extension FeedStore {
             try openBatchTransaction()
             let counts = try commitTransaction(feedID: feedID, feedURL: feedURL, state: state, parsed: parsed, polledAt: polledAt,
                                                fullText: fullText, nearDuplicates: nearDuplicates)
+            heldKeys.pollCommitted()
             batch?.items += counts.new + counts.updated + counts.duplicate + counts.nearDuplicate
             return counts
         } catch {
             // The index may hold stories the rollback took back: rebuild it from what was committed.
             nearIndex = nil
+            heldKeys.pollRolledBack()
             noteBatchFailure(error)
             throw error
         }

@@ -10,6 +10,8 @@ public final class FeedStore {
     let bodies = CompressedText()
     /// The open batch of polls, while `beginBatch` is in effect (see FeedStore+Batch.swift).
     var batch: PollBatch?
+    /// `story_keys` rows of the open batch, inserted when it commits (StoryKeyBuffer.swift).
+    var heldKeys = StoryKeyBuffer()
     /// Updates caused by content churn alone (same title and link) stop counting after this many.
     public static let maxChurnRevisions = 5
 

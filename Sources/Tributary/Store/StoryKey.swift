@@ -32,22 +32,44 @@ extension FeedStore {
     /// The first stored item whose `kind` value is `value` (`story_keys` is in item order within a key;
     /// an ORDER BY here would make SQLite set up a sorter for every look-up).
     func storedItem(_ kind: StoryKey, _ value: String) throws(StoreError) -> Int64? {
-        try db.scalar("""
+        let key = kind.of(value)
+        var found = try db.scalar("""
             SELECT i.id FROM story_keys k JOIN items i ON i.id = k.item_id WHERE k.key = ? AND i.\(kind.column) = ? LIMIT 1
-            """, [.int(kind.of(value)), .text(value)]).map(Int64.init)
+            """, [.int(key), .text(value)]).map(Int64.init)
+        // Rows the open batch holds back: the first whose item has the value, if before the table's.
+        for item in heldKeys.items(under: key).sorted() where found.map({ item < $0 }) ?? true {
+            if try db.scalar("SELECT 1 FROM items WHERE id = ? AND \(kind.column) = ?", [.int(item), .text(value)]) != nil {
+                found = item
+                break
+            }
+        }
+        return found
     }
 
-    /// Files `itemID` under each of its values.
+    /// Files `itemID` under each of its values; while a batch is open, when it commits (`heldKeys`).
     func recordKeys(itemID: Int64, _ values: [(StoryKey, String?)]) throws(StoreError) {
+        let holding = batch?.openedAt != nil && db.inTransaction
         for case let (kind, value?) in values {
-            try db.run("INSERT OR IGNORE INTO story_keys(key, item_id) VALUES(?, ?)", [.int(kind.of(value)), .int(itemID)])
+            if holding {
+                heldKeys.add(key: kind.of(value), item: itemID)
+            } else {
+                try db.run("INSERT OR IGNORE INTO story_keys(key, item_id) VALUES(?, ?)", [.int(kind.of(value)), .int(itemID)])
+            }
         }
     }
 
     /// Takes `itemID` out from under each of its values: it was pruned, or its URL or text changed.
     func forgetKeys(itemID: Int64, _ values: [(StoryKey, String?)]) throws(StoreError) {
         for case let (kind, value?) in values {
+            heldKeys.remove(key: kind.of(value), item: itemID)
             try db.run("DELETE FROM story_keys WHERE key = ? AND item_id = ?", [.int(kind.of(value)), .int(itemID)])
+        }
+    }
+
+    /// Inserts the rows the batch held back, in key order, inside its transaction: just before it commits.
+    func writeHeldKeys() throws(StoreError) {
+        for row in heldKeys.drain() {
+            try db.run("INSERT OR IGNORE INTO story_keys(key, item_id) VALUES(?, ?)", [.int(row.key), .int(row.item)])
         }
     }
 
