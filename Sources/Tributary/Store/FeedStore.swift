@@ -71,7 +71,9 @@ public final class FeedStore {
     static let checkpointBytes = 64 << 20
     /// SQLite's page cache between polls, and while a batch of polls is stored (FeedStore+Batch.swift).
     static let idleCacheBytes = 16 << 20
-    static let batchCacheBytes = 64 << 20
+    /// 56 MB, not 64: a batch's held story keys (StoryKeyBuffer, up to about 7 MB) come out of the same
+    /// budget, and the index pages they would have dirtied are no longer in the cache during the batch.
+    static let batchCacheBytes = 56 << 20
 
     /// Sizes SQLite's page cache; a smaller size frees the pages above it.
     func setCacheSize(_ bytes: Int) throws(StoreError) {
