@@ -221,6 +221,18 @@ final class SameStoryTests: XCTestCase {
         XCTAssertEqual(StorySketch(hex: hex), sketch)
         XCTAssertNil(StorySketch(hex: "zz"))
         XCTAssertTrue(StorySketch(StoryText(title: nil, text: "")).isEmpty)
+        // Sketches are stored: the sketch of a text must stay what earlier versions computed, gram by gram.
+        for pair in pairs.prefix(20) {
+            var reference = [UInt32](repeating: StorySketch.empty, count: StorySketch.bands)
+            for gram in SameStory.gramHashes(pair.a.lead(StorySketch.leadWords), length: 6, seed: 0x9E37_79B9_7F4A_7C15) {
+                var h = (gram ^ (gram >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
+                h ^= h >> 31
+                let bucket = Int((h >> 32) % UInt64(StorySketch.bands))
+                reference[bucket] = min(reference[bucket], UInt32(truncatingIfNeeded: h) & 0xFFFF_FFFE)
+            }
+            XCTAssertEqual(StorySketch(pair.a).minima, reference, pair.id)
+        }
     }
 
     func testIndexFindsOtherFeedsStoriesWithinTheWindow() throws {

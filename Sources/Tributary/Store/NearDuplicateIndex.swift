@@ -16,11 +16,15 @@ struct NearDuplicateIndex {
     private(set) var itemIDs: [Int64] = []
     private(set) var feedIDs: [Int64] = []
     private(set) var times: [Double] = []
-    /// `key << 32 | (entry + 1)` for each distinct key; 0 is an empty cell.
-    private var cells: [UInt64] = Array(repeating: 0, count: 1024)
-    /// Per distinct key (entry): its newest posting, -1 for none, and how many stories had the key.
-    private var heads: [Int32] = []
-    private var counts: [Int32] = []
+    /// One cell per distinct key, open-addressed: the key (0 for an empty cell), how many stories had it,
+    /// and its newest block of postings. Together in 12 bytes, so that a probe is one cache miss, not three.
+    private struct Cell {
+        var key: UInt32 = 0
+        var count: Int32 = 0
+        var head: Int32 = -1
+    }
+    private var cells = [Cell](repeating: Cell(), count: 1024)
+    private var distinctKeys = 0
     /// Postings in blocks of `blockSlots` stories and a link, `[next block + 1, slot, slot, ...]`: a key's
     /// newest block first, filled from its start. Walking a key's stories through a large window then costs
     /// a cache miss per block, not per story.
@@ -43,17 +47,17 @@ struct NearDuplicateIndex {
         feedIDs.append(feedID)
         times.append(at)
         for key in keys {
-            let entry = entry(adding: key)
-            counts[entry] += 1
+            let c = cell(adding: key)
+            cells[c].count += 1
             // A key past the limit is never walked again: its further stories need no posting.
-            guard counts[entry] <= Self.commonKeyLimit else { continue }
-            let position = Int(counts[entry] - 1) % Self.blockSlots
+            guard cells[c].count <= Self.commonKeyLimit else { continue }
+            let position = Int(cells[c].count - 1) % Self.blockSlots
             if position == 0 {
-                blocks.append(UInt32(bitPattern: heads[entry] + 1))
+                blocks.append(UInt32(bitPattern: cells[c].head + 1))
                 blocks.append(contentsOf: repeatElement(0, count: Self.blockSlots))
-                heads[entry] = Int32(blocks.count / (Self.blockSlots + 1) - 1)
+                cells[c].head = Int32(blocks.count / (Self.blockSlots + 1) - 1)
             }
-            blocks[Int(heads[entry]) * (Self.blockSlots + 1) + 1 + position] = UInt32(slot)
+            blocks[Int(cells[c].head) * (Self.blockSlots + 1) + 1 + position] = UInt32(slot)
         }
     }
 
@@ -64,9 +68,9 @@ struct NearDuplicateIndex {
         // open-addressed table at most half full: `(slot + 1) << 32 | agreement`.
         var slots: [UInt32] = []
         for key in sketch.bandKeys {
-            guard let entry = entry(of: key), counts[entry] <= Self.commonKeyLimit else { continue }
-            var block = Int(heads[entry])
-            var filled = (Int(counts[entry]) - 1) % Self.blockSlots + 1  // the newest block's; older ones are full
+            guard let c = cell(of: key), cells[c].count <= Self.commonKeyLimit else { continue }
+            var block = Int(cells[c].head)
+            var filled = (Int(cells[c].count) - 1) % Self.blockSlots + 1  // the newest block's; older ones are full
             while block >= 0 {
                 let base = block * (Self.blockSlots + 1)
                 for k in 0..<filled { slots.append(blocks[base + 1 + k]) }
@@ -102,38 +106,36 @@ struct NearDuplicateIndex {
         Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
-    /// The entry of `key`, nil when no story had it.
-    private func entry(of key: UInt32) -> Int? {
+    /// The cell of `key`, nil when no story had it.
+    private func cell(of key: UInt32) -> Int? {
         let mask = cells.count - 1
         var i = home(key, mask: mask)
-        while cells[i] != 0 {
-            if UInt32(truncatingIfNeeded: cells[i] >> 32) == key { return Int(cells[i] & 0xFFFF_FFFF) - 1 }
+        while cells[i].key != 0 {
+            if cells[i].key == key { return i }
             i = (i + 1) & mask
         }
         return nil
     }
 
-    /// The entry of `key`, made when new; the table stays at most half full.
-    private mutating func entry(adding key: UInt32) -> Int {
-        if let known = entry(of: key) { return known }
-        if (heads.count + 1) * 2 >= cells.count { grow() }
-        let entry = heads.count
-        heads.append(-1)
-        counts.append(0)
+    /// The cell of `key`, made when new; the table stays at most half full.
+    private mutating func cell(adding key: UInt32) -> Int {
+        if let known = cell(of: key) { return known }
+        if (distinctKeys + 1) * 2 >= cells.count { grow() }
+        distinctKeys += 1
         let mask = cells.count - 1
         var i = home(key, mask: mask)
-        while cells[i] != 0 { i = (i + 1) & mask }
-        cells[i] = UInt64(key) << 32 | UInt64(entry + 1)
-        return entry
+        while cells[i].key != 0 { i = (i + 1) & mask }
+        cells[i].key = key
+        return i
     }
 
     private mutating func grow() {
         let old = cells
-        cells = Array(repeating: 0, count: old.count * 2)
+        cells = [Cell](repeating: Cell(), count: old.count * 2)
         let mask = cells.count - 1
-        for cell in old where cell != 0 {
-            var i = home(UInt32(truncatingIfNeeded: cell >> 32), mask: mask)
-            while cells[i] != 0 { i = (i + 1) & mask }
+        for cell in old where cell.key != 0 {
+            var i = home(cell.key, mask: mask)
+            while cells[i].key != 0 { i = (i + 1) & mask }
             cells[i] = cell
         }
     }
