@@ -198,17 +198,23 @@ public enum SameStory {
 
     /// The hash of every run of `length` letters, in order: FNV-1a over the letters, started from `seed`.
     static func gramHashes(_ letters: ArraySlice<UInt32>, length: Int, seed: UInt64 = 0xCBF2_9CE4_8422_2325) -> [UInt64] {
-        guard letters.count >= length else { return [] }
         var out: [UInt64] = []
-        out.reserveCapacity(letters.count - length + 1)
-        var i = letters.startIndex
-        while i + length <= letters.endIndex {
-            var h = seed
-            for j in i..<(i + length) { h = (h ^ UInt64(letters[j])) &* 0x0000_0100_0000_01B3 }
-            out.append(h)
-            i += 1
-        }
+        out.reserveCapacity(max(0, letters.count - length + 1))
+        forEachGramHash(letters, length: length, seed: seed) { out.append($0) }
         return out
+    }
+
+    /// The same hashes, handed to `body` one by one (a sketch needs no array of them).
+    @inline(__always)
+    static func forEachGramHash(_ letters: ArraySlice<UInt32>, length: Int, seed: UInt64, _ body: (UInt64) -> Void) {
+        guard letters.count >= length else { return }
+        letters.withUnsafeBufferPointer { letters in
+            for start in 0...(letters.count - length) {
+                var h = seed
+                for j in start..<(start + length) { h = (h ^ UInt64(letters[j])) &* 0x0000_0100_0000_01B3 }
+                body(h)
+            }
+        }
     }
 
     static func jaccard(_ a: [UInt64], _ b: [UInt64]) -> Double {

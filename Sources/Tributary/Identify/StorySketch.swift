@@ -26,22 +26,16 @@ public struct StorySketch: Sendable, Equatable {
     /// The sketch of a story's lead; `story` may hold only its first `leadWords` words.
     public init(_ story: StoryText) {
         var minima = [UInt32](repeating: Self.empty, count: Self.bands)
-        // The grams hashed from a seed of their own (FNV-1a, as `SameStory.gramHashes`, without the array),
-        // then finalised (splitmix64) so that the bucket and the value come from independent bits.
-        let lead = story.lead(Self.leadWords)
-        lead.withUnsafeBufferPointer { letters in
-            minima.withUnsafeMutableBufferPointer { minima in
-                guard letters.count >= Self.gramLength else { return }
-                for start in 0...(letters.count - Self.gramLength) {
-                    var gram: UInt64 = 0x9E37_79B9_7F4A_7C15
-                    for j in start..<(start + Self.gramLength) { gram = (gram ^ UInt64(letters[j])) &* 0x0000_0100_0000_01B3 }
-                    var h = (gram ^ (gram >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                    h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
-                    h ^= h >> 31
-                    let bucket = Int((h >> 32) % UInt64(Self.bands))
-                    let value = UInt32(truncatingIfNeeded: h) & 0xFFFF_FFFE  // never `empty`
-                    if value < minima[bucket] { minima[bucket] = value }
-                }
+        // The grams hashed from a seed of their own, then finalised (splitmix64) so that the bucket and the
+        // value come from independent bits.
+        minima.withUnsafeMutableBufferPointer { minima in
+            SameStory.forEachGramHash(story.lead(Self.leadWords), length: Self.gramLength, seed: 0x9E37_79B9_7F4A_7C15) { gram in
+                var h = (gram ^ (gram >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
+                h ^= h >> 31
+                let bucket = Int((h >> 32) % UInt64(Self.bands))
+                let value = UInt32(truncatingIfNeeded: h) & 0xFFFF_FFFE  // never `empty`
+                if value < minima[bucket] { minima[bucket] = value }
             }
         }
         self.minima = minima

@@ -53,7 +53,7 @@ extension FeedStore {
             if holding {
                 heldKeys.add(key: kind.of(value), item: itemID)
             } else {
-                try db.run("INSERT OR IGNORE INTO story_keys(key, item_id) VALUES(?, ?)", [.int(kind.of(value)), .int(itemID)])
+                try fileKey(kind.of(value), item: itemID)
             }
         }
     }
@@ -68,9 +68,11 @@ extension FeedStore {
 
     /// Inserts the rows the batch held back, in key order, inside its transaction: just before it commits.
     func writeHeldKeys() throws(StoreError) {
-        for row in heldKeys.drain() {
-            try db.run("INSERT OR IGNORE INTO story_keys(key, item_id) VALUES(?, ?)", [.int(row.key), .int(row.item)])
-        }
+        for row in heldKeys.drain() { try fileKey(row.key, item: row.item) }
+    }
+
+    private func fileKey(_ key: Int64, item: Int64) throws(StoreError) {
+        try db.run("INSERT OR IGNORE INTO story_keys(key, item_id) VALUES(?, ?)", [.int(key), .int(item)])
     }
 
     /// Schema 9 on a database that has items: files each under its keys. It reads the key columns alone

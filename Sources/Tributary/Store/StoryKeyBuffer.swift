@@ -32,8 +32,18 @@ struct StoryKeyBuffer {
         return found
     }
 
+    /// Whether `item` is held under `key` (a walk of its chain, without building the list).
+    private func holds(_ key: Int64, _ item: Int64) -> Bool {
+        var row = newestRow[key] ?? -1
+        while row >= 0 {
+            if itemOfRow[Int(row)] == item { return true }
+            row = previousRow[Int(row)]
+        }
+        return false
+    }
+
     mutating func add(key: Int64, item: Int64) {
-        guard !items(under: key).contains(item) else { return }
+        guard !holds(key, item) else { return }
         keys.append(key)
         itemOfRow.append(item)
         previousRow.append(newestRow[key] ?? -1)
