@@ -268,6 +268,65 @@ final class SameStoryTests: XCTestCase {
         XCTAssertEqual(index.candidates(for: query, feedID: 20, at: 1_000_000, window: 48 * 3600).count, 0)
     }
 
+    /// Filing a story during its look-up (when nothing qualifies) must leave the index as a look-up then an
+    /// insert would: the same candidates for every later story, and no filing when there were candidates.
+    func testFilingDuringTheLookUpAgreesWithLookUpThenInsert() throws {
+        let pairs = try Self.pairs(Self.english)
+        var filing = NearDuplicateIndex(builtAt: 1_000_000)
+        var separate = NearDuplicateIndex(builtAt: 1_000_000)
+        var seed: UInt64 = 7
+        func next(_ range: UInt64) -> UInt32 {
+            seed &+= 0x9E37_79B9_7F4A_7C15
+            var z = (seed ^ (seed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return UInt32(truncatingIfNeeded: (z ^ (z >> 31)) % range) & 0xFFFF_FFFE
+        }
+        // Real leads, and random sketches over few values (so that keys are shared and blocks fill), some
+        // with bands left empty; past the first 2,000 stories the table has grown several times.
+        var sketches = pairs.flatMap { [StorySketch($0.a), StorySketch($0.b)] }
+        for k in 0..<3_000 {
+            sketches.append(StorySketch(minima: (0..<StorySketch.bands).map { band in
+                band % 7 == k % 7 ? StorySketch.empty : next(40) * 2 + 2
+            }))
+        }
+        var filed = 0
+        for (n, sketch) in sketches.enumerated() {
+            let feed = Int64(n % 5)
+            let itemID = Int64(100 + n)
+            let expected = separate.candidates(for: sketch, feedID: feed, at: 1_000_000, window: 48 * 3600)
+            let (found, slot) = filing.candidatesFilingWhenNone(for: sketch, feedID: feed, at: 1_000_000, window: 48 * 3600)
+            XCTAssertEqual(found.map(\.itemID), expected.map(\.itemID), "story \(n)")
+            XCTAssertEqual(found.map(\.agreement), expected.map(\.agreement), "story \(n)")
+            separate.insert(itemID: itemID, feedID: feed, at: 1_000_000, sketch: sketch)
+            if let slot {
+                XCTAssertTrue(expected.isEmpty)
+                filing.name(slot, itemID: itemID)
+                filed += 1
+            } else if !sketch.isEmpty {
+                XCTAssertFalse(expected.isEmpty, "story \(n) was not filed though nothing qualified")
+                filing.insert(itemID: itemID, feedID: feed, at: 1_000_000, sketch: sketch)
+            }
+        }
+        XCTAssertEqual(filing.count, separate.count)
+        XCTAssertGreaterThan(filed, 100)
+        XCTAssertLessThan(filed, sketches.count - 100, "some stories had candidates")
+        // Two bands with one key: the second band's posting goes to the cell the first just took.
+        var twin = StorySketch(minima: [UInt32](repeating: StorySketch.empty, count: StorySketch.bands))
+        twin.minima[0] = 0x1234
+        twin.minima[1] = 0x1234 ^ (0 &* 0x9E37_79B1) ^ (1 &* 0x9E37_79B1)
+        XCTAssertEqual(Set(twin.bandKeys).count, 1)
+        var index = NearDuplicateIndex(builtAt: 1_000_000)
+        let slot = try XCTUnwrap(index.candidatesFilingWhenNone(for: twin, feedID: 1, at: 1_000_000, window: 3600).filed)
+        index.name(slot, itemID: 9)
+        var inserted = NearDuplicateIndex(builtAt: 1_000_000)
+        inserted.insert(itemID: 9, feedID: 1, at: 1_000_000, sketch: twin)
+        var probe = twin
+        probe.minima[2] = 0x5678
+        let answer = index.candidates(for: probe, feedID: 2, at: 1_000_000, window: 3600)
+        XCTAssertEqual(answer.map(\.itemID), [9])
+        XCTAssertEqual(answer.map(\.agreement), inserted.candidates(for: probe, feedID: 2, at: 1_000_000, window: 3600).map(\.agreement))
+    }
+
     func testPolicyKeepsOnlyWhatTheConfigurationAllows() {
         let policy = NearDuplicatePolicy(threshold: 0.2, optedOut: [3])
         XCTAssertTrue(policy.keeps(similarity: 0.25, comparedWords: 80, feedID: 1, ownerFeedID: 2))

@@ -20,7 +20,7 @@ public struct NearDuplicatePolicy: Sendable, Equatable {
     }
 
     /// Whether the feed's new items take part at all.
-    public func applies(to feedID: Int64) -> Bool { enabled && !optedOut.contains(feedID) }
+    public func applies(to feedID: Int64) -> Bool { enabled && (optedOut.isEmpty || !optedOut.contains(feedID)) }
 
     /// Whether an earlier near-duplicate merge of `feedID`'s item into `ownerFeedID`'s still holds under
     /// this policy; when it does not, the next poll of `feedID` makes the item an entry of its own again.

@@ -35,7 +35,8 @@ public struct StorySketch: Sendable, Equatable {
                 h ^= h >> 31
                 let bucket = Int((h >> 32) % UInt64(Self.bands))
                 let value = UInt32(truncatingIfNeeded: h) & 0xFFFF_FFFE  // never `empty`
-                if value < minima[bucket] { minima[bucket] = value }
+                // Stored whatever the comparison says: a branch on it is mispredicted too often to pay.
+                minima[bucket] = Swift.min(minima[bucket], value)
             }
         }
         self.minima = minima
@@ -47,11 +48,18 @@ public struct StorySketch: Sendable, Equatable {
     public var bandKeys: [UInt32] {
         var keys: [UInt32] = []
         keys.reserveCapacity(Self.bands)
+        forEachBandKey { keys.append($0) }
+        return keys
+    }
+
+    /// The same keys, handed to `body` in band order without an array (the index reads them for every
+    /// new story, twice).
+    @inline(__always)
+    func forEachBandKey(_ body: (UInt32) -> Void) {
         for (band, value) in minima.enumerated() where value != Self.empty {
             let key = (value ^ UInt32(band) &* 0x9E37_79B1) &* 0x85EB_CA77
-            keys.append(key == 0 ? 1 : key)
+            body(key == 0 ? 1 : key)
         }
-        return keys
     }
 
     /// How many bands two sketches agree in.

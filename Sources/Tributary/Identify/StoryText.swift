@@ -98,12 +98,20 @@ public struct StoryText: Sendable, Equatable {
         var maxWords = Int.max
 
         mutating func append(_ text: Substring) {
-            var copy = String(text)
             let reach = maxWords == .max ? Int.max : maxWords * 32
-            if copy.withUTF8({ Self.needsCompatibilityMapping($0, reach: reach) }) {
-                copy = copy.precomposedStringWithCompatibilityMapping
+            // A native string is read in place; only a text that compatibility mapping changes is copied.
+            let inPlace: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard !Self.needsCompatibilityMapping(bytes, reach: reach) else { return false }
+                append(utf8: bytes)
+                return true
             }
-            copy.withUTF8 { append(utf8: $0) }
+            if inPlace != true {
+                var copy = String(text)
+                if inPlace == false || copy.withUTF8({ Self.needsCompatibilityMapping($0, reach: reach) }) {
+                    copy = copy.precomposedStringWithCompatibilityMapping
+                }
+                copy.withUTF8 { append(utf8: $0) }
+            }
             if inWord { endWord() }
             pendingJoin = false
         }
@@ -111,11 +119,14 @@ public struct StoryText: Sendable, Equatable {
         /// Reads valid UTF-8 (a Swift string's) a scalar at a time, decoding inline: ASCII, most of the
         /// news this reads, never goes through Unicode's property tables.
         private mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-            letters.reserveCapacity(min(bytes.count / 2, maxWords == .max ? .max : maxWords * 8))
+            // Room for the words read at once: a lead fills its arrays without growing them.
+            letters.reserveCapacity(min(maxWords == .max ? bytes.count / 2 : bytes.count, maxWords == .max ? .max : maxWords * 8))
+            wordEnds.reserveCapacity(min(bytes.count / 2 + 1, maxWords))
             var i = 0
             let count = bytes.count
+            // Reading stops once `maxWords` words have ended; only a space or `take` ends one.
+            guard wordEnds.count < maxWords else { return }
             while i < count {
-                if wordEnds.count >= maxWords { return }
                 let lead = bytes[i]
                 i += 1
                 if lead < 0x80 {
@@ -125,12 +136,14 @@ public struct StoryText: Sendable, Equatable {
                         pendingJoin = false
                         letters.append(UInt32(lead))
                         inWord = true
+                        continue
                     } else if lead == 0x20 {
                         if inWord { endWord() }
                         pendingJoin = false
                     } else {
                         take(Unicode.Scalar(lead))
                     }
+                    if wordEnds.count >= maxWords { return }
                     continue
                 }
                 var value: UInt32
@@ -149,13 +162,14 @@ public struct StoryText: Sendable, Equatable {
                     k += 1
                 }
                 if let scalar = Unicode.Scalar(value) { take(scalar) }
+                if wordEnds.count >= maxWords { return }
             }
         }
 
         private mutating func take(_ scalar: Unicode.Scalar) {
             let v = scalar.value
             // ASCII letters and digits, most of what this reads, without the general folding.
-            let folded = (0x61...0x7A).contains(v) || (0x30...0x39).contains(v) ? v : (0x41...0x5A).contains(v) ? v + 0x20 : StoryText.fold(scalar)
+            let folded = (0x61...0x7A).contains(v) || (0x30...0x39).contains(v) ? v : (0x41...0x5A).contains(v) ? v + 0x20 : StoryText.folded(scalar)
             if folded == 0 { return }  // dropped without separating: diacritics, tatweel, joiners
             if let folded {
                 let digit = folded >= 0x30 && folded <= 0x39
@@ -225,6 +239,33 @@ public struct StoryText: Sendable, Equatable {
         }
     }
 
+    /// `fold` of every scalar below U+0800 (Latin, Greek, Cyrillic, Arabic and Urdu), worked out once:
+    /// Unicode's property tables cost more than the rest of the folding. `UInt32.max` stands for nil.
+    private static let foldTable: [UInt32] = (0..<0x800).map { v in
+        Unicode.Scalar(UInt32(v)).flatMap(fold) ?? .max
+    }
+
+    /// `fold`, from the table where it has the scalar.
+    static func folded(_ scalar: Unicode.Scalar) -> UInt32? {
+        guard scalar.value < 0x800 else { return fold(scalar) }
+        let value = foldTable.withUnsafeBufferPointer { $0[Int(scalar.value)] }
+        return value == .max ? nil : value
+    }
+
+    /// Whether the dateline scan counts a scalar below U+0800 as part of a word, worked out once.
+    private static let wordScalarTable: [Bool] = (0..<0x800).map { v in
+        Unicode.Scalar(UInt32(v)).map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
+    }
+
+    static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        case 0x00...0x7F: return false
+        case ..<0x800: return wordScalarTable.withUnsafeBufferPointer { $0[Int(s.value)] }
+        default: return s.properties.isAlphabetic || s.properties.numericType != nil
+        }
+    }
+
     /// The folded scalar value; 0 to drop it silently; nil for a word separator.
     static func fold(_ scalar: Unicode.Scalar) -> UInt32? {
         let v = scalar.value
@@ -263,65 +304,92 @@ public struct StoryText: Sendable, Equatable {
     /// brackets ("LAHORE (Web Desk) –", "اسلام آباد ۔26 اکتوبر (اے پی پی)"), or a short place name and a
     /// colon or dash ("KARACHI:", "سوات:", "لاہور۔۔۔۔"). Otherwise the text unchanged.
     static func withoutDateline(_ text: String) -> Substring {
-        let scalars = text.unicodeScalars
-        func isLetter(_ s: Unicode.Scalar) -> Bool {
-            switch s.value {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-            case 0x00...0x7F: return false
-            default: return s.properties.isAlphabetic || s.properties.numericType != nil
-            }
-        }
-        func isSeparator(_ s: Unicode.Scalar) -> Bool {
-            switch s {
-            case ":", "\u{06D4}", "|", "-", "\u{2013}", "\u{2014}": return true
+        let end = text.utf8.withContiguousStorageIfAvailable(datelineEnd) ?? {
+            var copy = text
+            return copy.withUTF8(datelineEnd)
+        }()
+        guard let end else { return Substring(text) }
+        return Substring(text.unicodeScalars[text.utf8.index(text.utf8.startIndex, offsetBy: end)...])
+    }
+
+    /// Where the story starts past its dateline, as an offset into the text's UTF-8; nil when the text opens
+    /// with no dateline.
+    private static func datelineEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        func isSeparator(_ v: UInt32) -> Bool {
+            switch v {
+            case 0x3A, 0x06D4, 0x7C, 0x2D, 0x2013, 0x2014: return true  // : ۔ | - – —
             default: return false
             }
         }
-        // The dateline is within the first 120 scalars: read them once into an array.
-        let head = Array(scalars.prefix(121))
-        var cut: Int?
-        // Brackets first: the place and date before them may hold a stop ("سیالکوٹ ۔ 07 ستمبر (اے پی پی)").
-        var words = 0, inWord = false, opened = false
-        var index = 0
-        while index < head.count && index < 120 {
-            let s = head[index]
-            if s == "(" || s == "[" { opened = true }
-            if (s == ")" || s == "]") && opened {
-                if words <= 10 { cut = index + 1 }
-                break
-            }
-            let letter = isLetter(s)
-            if letter && !inWord { words += 1 }
-            inWord = letter
-            if words > 10 && !opened { break }
-            index += 1
-        }
-        if cut == nil {
-            // A colon or dash after at most four words; a hyphen inside a word ("al-Qaeda") does not count.
-            words = 0
-            inWord = false
-            index = 0
-            while index < head.count && index < 40 {
-                let s = head[index]
-                let next = index + 1
-                if isSeparator(s) {
-                    let spaced = s == ":" || s == "\u{06D4}" || s == "|" || !inWord
-                        || next >= head.count || head[next] == " "
-                    if words > 0 && words <= 4 && spaced { cut = next }
-                    if spaced { break }
+        func isLetter(_ v: UInt32) -> Bool { Unicode.Scalar(v).map(isWordScalar) ?? false }
+        // The dateline is within the first 120 scalars: decode 121 once, with the offset each starts at.
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 122) { head in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 122) { starts in
+                var count = 0
+                var i = 0
+                while count < 121 && i < bytes.count {
+                    starts[count] = i
+                    let lead = bytes[i]
+                    i += 1
+                    var value = UInt32(lead)
+                    if lead >= 0x80 {
+                        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                        value &= lead >= 0xF0 ? 0x07 : lead >= 0xE0 ? 0x0F : 0x1F
+                        var k = 1
+                        while k < length, i < bytes.count {
+                            value = value << 6 | UInt32(bytes[i] & 0x3F)
+                            i += 1
+                            k += 1
+                        }
+                    }
+                    head[count] = value
+                    count += 1
                 }
-                let letter = isLetter(s)
-                if letter && !inWord { words += 1 }
-                inWord = letter
-                if words > 4 { break }
-                index = next
+                starts[count] = i
+                var cut: Int?
+                // Brackets first: the place and date before them may hold a stop ("سیالکوٹ ۔ 07 ستمبر (اے پی پی)").
+                var words = 0, inWord = false, opened = false
+                var index = 0
+                while index < count && index < 120 {
+                    let s = head[index]
+                    if s == 0x28 || s == 0x5B { opened = true }
+                    if (s == 0x29 || s == 0x5D) && opened {
+                        if words <= 10 { cut = index + 1 }
+                        break
+                    }
+                    let letter = isLetter(s)
+                    if letter && !inWord { words += 1 }
+                    inWord = letter
+                    if words > 10 && !opened { break }
+                    index += 1
+                }
+                if cut == nil {
+                    // A colon or dash after at most four words; a hyphen inside a word ("al-Qaeda") does not count.
+                    words = 0
+                    inWord = false
+                    index = 0
+                    while index < count && index < 40 {
+                        let s = head[index]
+                        let next = index + 1
+                        if isSeparator(s) {
+                            let spaced = s == 0x3A || s == 0x06D4 || s == 0x7C || !inWord || next >= count || head[next] == 0x20
+                            if words > 0 && words <= 4 && spaced { cut = next }
+                            if spaced { break }
+                        }
+                        let letter = isLetter(s)
+                        if letter && !inWord { words += 1 }
+                        inWord = letter
+                        if words > 4 { break }
+                        index = next
+                    }
+                }
+                guard var rest = cut else { return nil }
+                // What separates the dateline from the story: more dashes, stops, colons and spaces.
+                while rest < count, isSeparator(head[rest]) || [0x2E, 0x2C, 0x20, 0xA0].contains(head[rest]) {
+                    rest += 1
+                }
+                return starts[rest]
             }
         }
-        guard var rest = cut else { return Substring(text) }
-        // What separates the dateline from the story: more dashes, stops, colons and spaces.
-        while rest < head.count, isSeparator(head[rest]) || [".", ",", " ", "\u{00A0}"].contains(head[rest]) {
-            rest += 1
-        }
-        return Substring(scalars[scalars.index(scalars.startIndex, offsetBy: rest)...])
     }
 }

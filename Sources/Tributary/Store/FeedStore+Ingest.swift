@@ -174,12 +174,15 @@ extension FeedStore {
 
         // Layer 4: another outlet's story in other words, for stories published within the window.
         var sketch: StorySketch?
+        var filed: UInt32?
         if policy.applies(to: feedID), effective >= now.timeIntervalSince1970 - policy.window {
             let lead = StoryText(lead: normalizedText(), words: StorySketch.leadWords)
             let made = StorySketch(lead)
             sketch = made
-            if let (existing, evidence) = try nearDuplicate(of: item, lead: lead, sketch: made, feedID: feedID, at: effective,
-                                                            policy: policy, now: now.timeIntervalSince1970) {
+            let near = try nearDuplicate(of: item, lead: lead, sketch: made, feedID: feedID, at: effective,
+                                         policy: policy, now: now.timeIntervalSince1970)
+            filed = near.filed
+            if let (existing, evidence) = near.match {
                 try db.run("""
                     INSERT OR IGNORE INTO item_sources(feed_id, guid, item_id, link, first_seen, layer, similarity, compared_words,
                     containment, evidence) VALUES(?, ?, ?, ?, ?, 'near', ?, ?, ?, ?)
@@ -210,7 +213,7 @@ extension FeedStore {
         try db.run("INSERT INTO item_sources(feed_id, guid, item_id, link, first_seen) VALUES(?, ?, ?, NULL, ?)",
                    [.int(feedID), .text(guid), .int(itemID), .real(now.timeIntervalSince1970)])
         if let sketch {
-            try recordSketch(itemID: itemID, feedID: feedID, at: effective, sketch: sketch)
+            try recordSketch(itemID: itemID, feedID: feedID, at: effective, sketch: sketch, filed: filed)
         }
         counts.new += 1
         return itemID

@@ -20,10 +20,12 @@ extension FeedStore {
         return html.utf8.count > limit ? String(decoding: html.utf8.prefix(limit), as: UTF8.self) : html
     }
 
-    /// The index of stories published within the window, built from `story_sketches` when missing and
-    /// again once the window has moved by half its length (dropping sketches that fell out of it).
-    func nearDuplicateIndex(now: Double, window: Double) throws(StoreError) -> NearDuplicateIndex {
-        if let nearIndex, now - nearIndex.builtAt < window / 2, now >= nearIndex.builtAt { return nearIndex }
+    /// Builds the index of stories published within the window from `story_sketches` when missing, and
+    /// again once the window has moved by half its length (dropping sketches that fell out of it). It is
+    /// kept in `nearIndex` and changed there in place: a copy of it would be copied whole at the next change.
+    func prepareNearDuplicateIndex(now: Double, window: Double) throws(StoreError) {
+        if let nearIndex, now - nearIndex.builtAt < window / 2, now >= nearIndex.builtAt { return }
+        nearIndex = nil
         let cutoff = now - window
         try db.run("DELETE FROM story_sketches WHERE at < ?", [.real(cutoff)])
         var index = NearDuplicateIndex(builtAt: now)
@@ -34,19 +36,21 @@ extension FeedStore {
             }
         }
         nearIndex = index
-        return index
     }
 
     /// The stored story that `item` (from `feedID`, published at `at`, with this lead and its sketch)
     /// re-tells, with the figures; nil when none within the window does. Each candidate's lead is screened
-    /// first (`SameStory.screen`), and the whole texts are read only for those that pass.
+    /// first (`SameStory.screen`), and the whole texts are read only for those that pass. When the index
+    /// has no candidate at all, it files the sketch at once (`filed`), and `recordSketch` names its item.
     func nearDuplicate(of item: FeedItem, lead: StoryText, sketch: StorySketch, feedID: Int64, at: Double,
-                       policy: NearDuplicatePolicy, now: Double) throws(StoreError) -> (itemID: Int64, evidence: SameStory.Evidence)? {
-        guard !sketch.isEmpty else { return nil }
-        let index = try nearDuplicateIndex(now: now, window: policy.window)
-        let candidates = index.candidates(for: sketch, feedID: feedID, at: at, window: policy.window)
-            .filter { policy.applies(to: $0.feedID) }
-        guard !candidates.isEmpty else { return nil }
+                       policy: NearDuplicatePolicy, now: Double) throws(StoreError) -> (match: (itemID: Int64, evidence: SameStory.Evidence)?, filed: UInt32?) {
+        guard !sketch.isEmpty else { return (nil, nil) }
+        try prepareNearDuplicateIndex(now: now, window: policy.window)
+        guard let (found, filed) = nearIndex?.candidatesFilingWhenNone(for: sketch, feedID: feedID, at: at, window: policy.window) else {
+            return (nil, nil)
+        }
+        let candidates = found.filter { policy.applies(to: $0.feedID) }
+        guard !candidates.isEmpty else { return (nil, filed) }
         let leadShingles = SameStory.leadShingles(lead)
         var story: StoryText?
         for candidate in candidates.prefix(Self.nearCandidateLimit) {
@@ -61,21 +65,21 @@ extension FeedStore {
             guard SameStory.screen(leadShingles, storedLead) else { continue }
             let new = story ?? Self.storyText(title: item.title, summary: item.summary, content: item.content)
             story = new
-            guard new.wordCount >= SameStory.minimumWords else { return nil }
+            guard new.wordCount >= SameStory.minimumWords else { return (nil, nil) }
             let stored = Self.storyText(title: row.title, summary: row.summary, content: row.content)
             // Lengths say something only of whole texts: items that carry content, not a summary alone.
             let whole = item.content != nil && row.content != nil
             let evidence = candidate.at <= at
                 ? SameStory.compare(stored, new, threshold: policy.threshold, weighLengths: whole)
                 : SameStory.compare(new, stored, threshold: policy.threshold, weighLengths: whole)
-            if evidence.same { return (candidate.itemID, evidence) }
+            if evidence.same { return ((candidate.itemID, evidence), nil) }
         }
-        return nil
+        return (nil, nil)
     }
 
     /// Keeps a new item's sketch (made when it was published within the window) for the stories that
     /// follow: in the table, and in the index when it is built; an index built later reads the table.
-    func recordSketch(itemID: Int64, feedID: Int64, at: Double, sketch: StorySketch) throws(StoreError) {
+    func recordSketch(itemID: Int64, feedID: Int64, at: Double, sketch: StorySketch, filed: UInt32? = nil) throws(StoreError) {
         guard !sketch.isEmpty else { return }
         // An upsert, not INSERT OR REPLACE: REPLACE may delete rows (and cascade), so SQLite wraps each such
         // statement in a statement journal, whose release inside a large batch cost 4% of a cold cycle.
@@ -83,7 +87,11 @@ extension FeedStore {
             INSERT INTO story_sketches(item_id, feed_id, at, sketch) VALUES(?, ?, ?, ?)
             ON CONFLICT(item_id) DO UPDATE SET feed_id = excluded.feed_id, at = excluded.at, sketch = excluded.sketch
             """, [.int(itemID), .int(feedID), .real(at), .blob(sketch.bytes)])
-        nearIndex?.insert(itemID: itemID, feedID: feedID, at: at, sketch: sketch)
+        if let filed {
+            nearIndex?.name(filed, itemID: itemID)
+        } else {
+            nearIndex?.insert(itemID: itemID, feedID: feedID, at: at, sketch: sketch)
+        }
     }
 
     /// Feeds with near-duplicate merges that `policy` no longer allows (a feed opted out, the layer turned

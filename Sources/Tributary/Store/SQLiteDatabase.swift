@@ -77,7 +77,7 @@ struct SQLRow {
 /// A SQLite connection with a statement cache. Not thread-safe: one owner at a time.
 final class SQLiteDatabase {
     private var handle: OpaquePointer?
-    private var statements: [String: OpaquePointer] = [:]
+    private var statements: [StatementKey: OpaquePointer] = [:]
     let path: String
 
     init(path: String, readOnly: Bool = false) throws(StoreError) {
@@ -121,14 +121,14 @@ final class SQLiteDatabase {
     }
 
     private func prepared(_ sql: String, cache: Bool) throws(StoreError) -> OpaquePointer {
-        if let cached = statements[sql] { return cached }
+        if let cached = statements[StatementKey(sql: sql)] { return cached }
         guard let handle else { throw StoreError(message: "database is closed") }
         var statement: OpaquePointer?
         let flags = cache ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
         guard sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil) == SQLITE_OK, let statement else {
             throw error("cannot prepare \(sql.prefix(80))")
         }
-        if cache { statements[sql] = statement }
+        if cache { statements[StatementKey(sql: sql)] = statement }
         return statement
     }
 
@@ -215,5 +215,26 @@ final class SQLiteDatabase {
             }
             throw error
         }
+    }
+}
+
+/// A statement's SQL as the statement cache's key, hashed from its length and sixteen of its bytes rather
+/// than all of them: the cache is consulted for every statement run, and hashing whole statements of a few
+/// hundred bytes cost more than SQLite's work for the short ones. Equality still compares the whole text.
+private struct StatementKey: Hashable {
+    let sql: String
+
+    static func == (a: StatementKey, b: StatementKey) -> Bool { a.sql == b.sql }
+
+    func hash(into hasher: inout Hasher) {
+        let count = sql.utf8.count
+        hasher.combine(count)
+        guard count > 0 else { return }
+        let sampled = sql.utf8.withContiguousStorageIfAvailable { bytes in
+            var value: UInt64 = 0
+            for k in 0..<16 { value = value &* 0x100_0000_01B3 &+ UInt64(bytes[k * (count - 1) / 15]) }
+            return value
+        }
+        if let sampled { hasher.combine(sampled) } else { hasher.combine(sql) }
     }
 }
