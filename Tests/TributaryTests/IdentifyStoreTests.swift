@@ -311,15 +311,52 @@ final class StoreTests: XCTestCase {
         XCTAssertTrue(buffer.isEmpty)
     }
 
-    func testRevisionsStoredInFullByOlderReleasesStillMatch() throws {
+    func testRevisionsStoredByOlderReleasesStillMatch() throws {
         let story = item("r1", title: "Rev", link: "https://a.example/r1", text: storyText("r1"))
         XCTAssertEqual(try commit(0, [story]).new, 1)
-        XCTAssertEqual(try store.db.scalar("SELECT length(revision) FROM items"), 32)
-        // An older release kept all 64 hex digits of the same digest.
-        try store.db.execute("UPDATE items SET revision = revision || '0123456789abcdef0123456789abcdef'")
-        XCTAssertEqual(try commit(0, [story]).unchanged, 1)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM items WHERE revision = ?", [.text(RevisionDigest.of(FeedStore.revisionFields(of: story)))]), 1)
+        XCTAssertEqual(try store.db.scalar("SELECT length(revision) FROM items"), 33)
+        // Older releases kept the SHA-256 of the fields joined by U+001F: its first 32 hex digits, and before
+        // that all 64. Neither makes an unchanged item look edited.
+        let legacy = ContentFingerprint.sha256Hex(FeedStore.revisionFields(of: story).joined(separator: "\u{1F}"))
+        for stored in [String(legacy.prefix(32)), legacy] {
+            try store.db.run("UPDATE items SET revision = ?", [.text(stored)])
+            XCTAssertEqual(try commit(0, [story]).unchanged, 1, "\(stored.count) digits")
+        }
         let edited = item("r1", title: "Rev, edited", link: "https://a.example/r1", text: storyText("r1"))
         XCTAssertEqual(try commit(0, [edited]).updated, 1)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM items WHERE revision = ?", [.text(RevisionDigest.of(FeedStore.revisionFields(of: edited)))]), 1,
+                       "an edit stores the new form")
+        XCTAssertEqual(try commit(0, [edited]).unchanged, 1)
+    }
+
+    func testRevisionDigestChangesWithAnyFieldAndOnlyThen() {
+        let fields = ["Title", "https://a.example/1", "Desk", String(repeating: "Body text. ", count: 40), "", "News", ""]
+        let digest = RevisionDigest.of(fields)
+        XCTAssertEqual(digest, RevisionDigest.of(fields.map { String($0) }), "the same fields, the same digest")
+        XCTAssertEqual(digest.count, 33)
+        XCTAssertTrue(digest.hasPrefix("~"))
+        var seen: Set<String> = [digest]
+        // A byte changed anywhere in any field (every position of the 17-byte title and link, and across the
+        // body's 16-byte blocks), a field moved, a byte moved between fields, a trailing NUL.
+        for (index, field) in fields.enumerated() {
+            let bytes = Array(field.utf8)
+            for position in bytes.indices where position < 40 || position % 37 == 0 {
+                var changed = bytes
+                changed[position] ^= 0x01
+                var edited = fields
+                edited[index] = String(decoding: changed, as: UTF8.self)
+                XCTAssertTrue(seen.insert(RevisionDigest.of(edited)).inserted, "field \(index) byte \(position)")
+            }
+            var longer = fields
+            longer[index] = field + "\u{0}"
+            XCTAssertTrue(seen.insert(RevisionDigest.of(longer)).inserted, "field \(index) with a NUL added")
+        }
+        XCTAssertTrue(seen.insert(RevisionDigest.of(["Titl", "eHTTPS"] + fields.dropFirst(2))).inserted)
+        XCTAssertTrue(seen.insert(RevisionDigest.of(["Title", "https://a.example/1"])).inserted)
+        XCTAssertTrue(seen.insert(RevisionDigest.of(["", "Title", "https://a.example/1"])).inserted)
+        XCTAssertTrue(RevisionDigest.matches(stored: digest, fields: fields, digest: digest))
+        XCTAssertFalse(RevisionDigest.matches(stored: RevisionDigest.of(["x"]), fields: fields, digest: digest))
     }
 
     func testBodiesAreStoredCompressedAndReadBackWhole() throws {

@@ -95,7 +95,8 @@ extension FeedStore {
             return value
         }
         guard let guid = item.id ?? item.link ?? fingerprint() else { return nil }
-        let revision = Self.revision(of: item)
+        let revisionFields = Self.revisionFields(of: item)
+        let revision = RevisionDigest.of(revisionFields)
 
         // Layer 1: this feed has listed this guid before.
         var known: (id: Int64, owner: Int64, revision: String, revisions: Int, title: String?, link: String?, updated: Double?,
@@ -120,8 +121,10 @@ extension FeedStore {
             counts.separated += 1
         }
         if let known {
-            // Older releases stored all 64 digits; the first 32 are compared.
-            guard !known.revision.hasPrefix(revision), known.owner == feedID else { counts.unchanged += 1; return nil }
+            guard !RevisionDigest.matches(stored: known.revision, fields: revisionFields, digest: revision), known.owner == feedID else {
+                counts.unchanged += 1
+                return nil
+            }
             let canonical = (item.canonicalLink ?? item.link).flatMap(CanonicalURL.key)
             let fingerprint = fingerprint()
             let churnOnly = known.title == item.title && known.link == item.link
@@ -251,12 +254,12 @@ extension FeedStore {
         return !b.contains { ($0 >= 0x09 && $0 <= 0x0D) || $0 == 0x20 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }
     }
 
-    static func revision(of item: FeedItem) -> String {
-        let parts = [item.title ?? "", item.link ?? "", item.author ?? "", item.summary ?? "", item.content ?? "",
-                     joinCategories(item.categories), joinEnclosures(item.enclosures)]
-        // 128 bits tell an edit from no edit; the other half of the digest was 32 bytes per item stored.
-        return String(ContentFingerprint.sha256Hex(parts.joined(separator: "\u{1F}")).prefix(32))
+    /// The fields whose edit makes an item changed: its revision is their `RevisionDigest`.
+    static func revisionFields(of item: FeedItem) -> [String] {
+        [item.title ?? "", item.link ?? "", item.author ?? "", item.summary ?? "", item.content ?? "",
+         joinCategories(item.categories), joinEnclosures(item.enclosures)]
     }
+
 
     static func joinCategories(_ categories: [String]) -> String { categories.joined(separator: "\u{1F}") }
     static func splitCategories(_ text: String?) -> [String] {
