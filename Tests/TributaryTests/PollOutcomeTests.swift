@@ -32,7 +32,8 @@ final class PollOutcomeTests: XCTestCase {
         XCTAssertNil(o.state.lastError)
         XCTAssertEqual(o.state.etag, "\"v1\"")
         XCTAssertEqual(o.state.lastModified, "Mon, 01 Jan 2024 00:00:00 GMT")
-        XCTAssertEqual(o.state.bodyHash, ContentFingerprint.sha256Hex(Data("<rss/>".utf8)))
+        XCTAssertEqual(o.state.bodyHash, RevisionDigest.of(body: Data("<rss/>".utf8)))
+        XCTAssertNotEqual(o.state.bodyHash, RevisionDigest.of(body: Data("<rss/> ".utf8)))
         XCTAssertEqual(o.state.nextPollAt, now.addingTimeInterval(600))
         XCTAssertEqual(o.state.failures, 0)
         XCTAssertEqual(o.state.plannedInterval, 600)
@@ -65,12 +66,17 @@ final class PollOutcomeTests: XCTestCase {
     }
 
     func testIdenticalBodyIsNotParsedAndKeepsTheLastGap() {
-        let hash = ContentFingerprint.sha256Hex(Data("<rss/>".utf8))
-        let previous = FeedPollState(lastPollAt: now.addingTimeInterval(-5000), nextPollAt: now.addingTimeInterval(-1400), bodyHash: hash)
-        let o = decide(response(200), record(previous)) { _ in XCTFail("unchanged bytes are never parsed"); return ParsedFeed(format: .rss20) }
-        XCTAssertNil(o.parsed)
-        XCTAssertNil(o.state.lastError)
-        XCTAssertEqual(o.state.nextPollAt, now.addingTimeInterval(3600))
+        // The body's digest, and the SHA-256 an older release stored for it.
+        for hash in [RevisionDigest.of(body: Data("<rss/>".utf8)), ContentFingerprint.sha256Hex(Data("<rss/>".utf8))] {
+            let previous = FeedPollState(lastPollAt: now.addingTimeInterval(-5000), nextPollAt: now.addingTimeInterval(-1400), bodyHash: hash)
+            let o = decide(response(200), record(previous)) { _ in XCTFail("unchanged bytes are never parsed"); return ParsedFeed(format: .rss20) }
+            XCTAssertNil(o.parsed)
+            XCTAssertNil(o.state.lastError)
+            XCTAssertEqual(o.state.nextPollAt, now.addingTimeInterval(3600))
+            XCTAssertEqual(o.state.bodyHash, RevisionDigest.of(body: Data("<rss/>".utf8)))
+        }
+        let other = FeedPollState(bodyHash: ContentFingerprint.sha256Hex(Data("<rss></rss>".utf8)))
+        XCTAssertNotNil(decide(response(200), record(other)).parsed, "another body's old hash")
     }
 
     func testParseFailuresBackOff() {

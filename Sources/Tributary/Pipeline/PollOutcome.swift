@@ -58,7 +58,7 @@ public struct PollOutcome: Sendable {
         }
         let success = response.failure == nil && (200..<300).contains(status)
         // Hashed once: compared with the last parsed body, and stored if this one is parsed.
-        let bodyHash = success ? ContentFingerprint.sha256Hex(response.body) : nil
+        let bodyHash = success ? RevisionDigest.of(body: response.body) : nil
         let freshness = ResponseHeaders.freshness(response.headers, now: now)
 
         if case .hostBackoff(let until) = response.failure {
@@ -72,9 +72,10 @@ public struct PollOutcome: Sendable {
             fail(failure.description)
         } else if status == 304 {
             outcome.state.nextPollAt = planner.nextAfterSuccess(feed: feed, now: now, hint: freshness)
-        } else if success, bodyHash == record.bodyHash {
+        } else if success, let bodyHash, RevisionDigest.matches(stored: record.bodyHash, body: response.body, digest: bodyHash) {
             // The same bytes as last time from a server that sends no validators: nothing to parse.
             // The previous gap carries the publisher's ttl hint, which only the parsed body could tell.
+            outcome.state.bodyHash = bodyHash  // an older release's form is replaced by the same body's digest
             outcome.state.etag = response.headers["etag"] ?? record.etag
             outcome.state.lastModified = response.headers["last-modified"] ?? record.lastModified
             var hint = freshness ?? 0
