@@ -260,7 +260,6 @@ extension FeedStore {
          joinCategories(item.categories), joinEnclosures(item.enclosures)]
     }
 
-
     static func joinCategories(_ categories: [String]) -> String { categories.joined(separator: "\u{1F}") }
     static func splitCategories(_ text: String?) -> [String] {
         guard let text, !text.isEmpty else { return [] }
