@@ -77,8 +77,9 @@ enum RevisionDigest {
         return product.high ^ product.low
     }
 
+    private static let digits = Array("0123456789abcdef".utf8)
+
     private static func hex(_ value: UInt64) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8](repeating: 0, count: 16)
         for k in 0..<16 { out[k] = digits[Int((value >> (60 - 4 * UInt64(k))) & 0xF)] }
         return String(decoding: out, as: UTF8.self)

@@ -146,22 +146,7 @@ public struct StoryText: Sendable, Equatable {
                     if wordEnds.count >= maxWords { return }
                     continue
                 }
-                var value: UInt32
-                var length: Int
-                if lead >= 0xF0 {
-                    (value, length) = (UInt32(lead & 0x07), 4)
-                } else if lead >= 0xE0 {
-                    (value, length) = (UInt32(lead & 0x0F), 3)
-                } else {
-                    (value, length) = (UInt32(lead & 0x1F), 2)
-                }
-                var k = 1
-                while k < length, i < count {
-                    value = value << 6 | UInt32(bytes[i] & 0x3F)
-                    i += 1
-                    k += 1
-                }
-                if let scalar = Unicode.Scalar(value) { take(scalar) }
+                if let scalar = Unicode.Scalar(StoryText.scalarValue(lead: lead, in: bytes, after: &i)) { take(scalar) }
                 if wordEnds.count >= maxWords { return }
             }
         }
@@ -298,6 +283,21 @@ public struct StoryText: Sendable, Equatable {
         }
     }
 
+    /// The value of the scalar whose UTF-8 starts with `lead` (0x80 or more), its continuation bytes read
+    /// from `i` on and `i` moved past them. The bytes are valid UTF-8: a Swift string's.
+    @inline(__always)
+    static func scalarValue(lead: UInt8, in bytes: UnsafeBufferPointer<UInt8>, after i: inout Int) -> UInt32 {
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = UInt32(lead & (lead >= 0xF0 ? 0x07 : lead >= 0xE0 ? 0x0F : 0x1F))
+        var k = 1
+        while k < length, i < bytes.count {
+            value = value << 6 | UInt32(bytes[i] & 0x3F)
+            i += 1
+            k += 1
+        }
+        return value
+    }
+
     // MARK: dateline
 
     /// The text after its dateline, when it opens with one: a place (and date) with the agency or desk in
@@ -331,18 +331,7 @@ public struct StoryText: Sendable, Equatable {
                     starts[count] = i
                     let lead = bytes[i]
                     i += 1
-                    var value = UInt32(lead)
-                    if lead >= 0x80 {
-                        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-                        value &= lead >= 0xF0 ? 0x07 : lead >= 0xE0 ? 0x0F : 0x1F
-                        var k = 1
-                        while k < length, i < bytes.count {
-                            value = value << 6 | UInt32(bytes[i] & 0x3F)
-                            i += 1
-                            k += 1
-                        }
-                    }
-                    head[count] = value
+                    head[count] = lead < 0x80 ? UInt32(lead) : scalarValue(lead: lead, in: bytes, after: &i)
                     count += 1
                 }
                 starts[count] = i

@@ -95,8 +95,7 @@ struct NearDuplicateIndex {
                 var c = probed[k]
                 k += 1
                 if cells[c].key == 0 {
-                    cells[c].key = key
-                    distinctKeys += 1
+                    claim(c, key)
                 } else if cells[c].key != key {
                     c = cell(adding: key)  // two bands' keys alike, and the first took the cell
                 }
@@ -131,8 +130,9 @@ struct NearDuplicateIndex {
     /// All the cells were probed before any postings are read, so that the probes' cache misses overlap.
     private func tally<Cells: Collection>(cells evidence: Cells, feedID: Int64, at: Double, window: Double)
         -> [(itemID: Int64, feedID: Int64, at: Double, agreement: Int)] where Cells.Element == Int {
+        func isEvidence(_ c: Int) -> Bool { cells[c].count > 0 && cells[c].count <= Self.commonKeyLimit }
         var postings = 0
-        for c in evidence where cells[c].count > 0 && cells[c].count <= Self.commonKeyLimit { postings += Int(cells[c].count) }
+        for c in evidence where isEvidence(c) { postings += Int(cells[c].count) }
         guard postings >= StorySketch.minimumAgreement else { return [] }
         var size = 16
         while size < postings * 2 { size *= 2 }
@@ -152,7 +152,7 @@ struct NearDuplicateIndex {
                         }
                         tally[i] += 1
                     }
-                    for c in evidence where cells[c].count > 0 && cells[c].count <= Self.commonKeyLimit {
+                    for c in evidence where isEvidence(c) {
                         let cell = cells[c]
                         count(cell.first)
                         var block = Int(cell.head)
@@ -192,13 +192,8 @@ struct NearDuplicateIndex {
 
     /// The cell of `key`, nil when no story had it.
     private func cell(of key: UInt32) -> Int? {
-        let mask = cells.count - 1
-        var i = home(key, mask: mask)
-        while cells[i].key != 0 {
-            if cells[i].key == key { return i }
-            i = (i + 1) & mask
-        }
-        return nil
+        let i = probe(key)
+        return cells[i].key == 0 ? nil : i
     }
 
     /// The cell of `key`, or the empty cell where it would go.
@@ -211,14 +206,20 @@ struct NearDuplicateIndex {
 
     /// The cell of `key`, made when new; the table stays at most half full.
     private mutating func cell(adding key: UInt32) -> Int {
-        if let known = cell(of: key) { return known }
-        if (distinctKeys + 1) * 2 >= cells.count { grow() }
-        distinctKeys += 1
-        let mask = cells.count - 1
-        var i = home(key, mask: mask)
-        while cells[i].key != 0 { i = (i + 1) & mask }
-        cells[i].key = key
+        var i = probe(key)
+        guard cells[i].key == 0 else { return i }
+        if (distinctKeys + 1) * 2 >= cells.count {
+            grow()
+            i = probe(key)
+        }
+        claim(i, key)
         return i
+    }
+
+    /// Makes the empty cell `i` the cell of `key`.
+    private mutating func claim(_ i: Int, _ key: UInt32) {
+        cells[i].key = key
+        distinctKeys += 1
     }
 
     private mutating func grow() {
