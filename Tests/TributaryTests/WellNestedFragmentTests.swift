@@ -128,6 +128,35 @@ final class WellNestedFragmentTests: XCTestCase {
         XCTAssertEqual(PlainText.collapse("\u{2030}\u{E2}"), "\u{2030}\u{E2}") // per mille: not whitespace
     }
 
+    func testCollapseAgreesWithWordsSplitScalarByScalar() {
+        // Every whitespace scalar the feed text may hold, some near misses (U+2030, U+180E, U+200B), letters
+        // of one to four UTF-8 bytes; strings of up to 12 of them, both collapsed already and not.
+        let spaces: [Unicode.Scalar] = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1F}", "\u{85}", "\u{A0}", "\u{1680}",
+                                        "\u{2000}", "\u{2009}", "\u{200A}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}"]
+        let others: [Unicode.Scalar] = ["a", "Z", ".", "\u{E9}", "\u{2030}", "\u{180E}", "\u{200B}", "\u{4E2D}", "\u{1F600}", "\u{645}"]
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<20_000 {
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                // Mostly words with single spaces, so that already-collapsed texts come up too.
+                let pick = Int.random(in: 0..<10, using: &generator)
+                scalars.append(pick < 5 ? others.randomElement(using: &generator)! : pick < 8 ? " " : spaces.randomElement(using: &generator)!)
+            }
+            let text = String(scalars)
+            var words: [String] = []
+            var word = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                if spaces.contains(scalar) {
+                    if !word.isEmpty { words.append(String(word)); word = String.UnicodeScalarView() }
+                } else {
+                    word.append(scalar)
+                }
+            }
+            if !word.isEmpty { words.append(String(word)) }
+            XCTAssertEqual(PlainText.collapse(text), words.joined(separator: " "), "round \(round): \(text.debugDescription)")
+        }
+    }
+
     func testStringsMadeInStretchesEqualOneDecode() {
         let pieces = ["a", "plain ASCII words ", String(repeating: "x", count: 70), "é", "中文", "😀", "\u{FFFD}", " ", "\n"]
         var generator = SystemRandomNumberGenerator()

@@ -25,7 +25,7 @@ enum RevisionDigest {
     private static func finish(_ a: UInt64, _ b: UInt64) -> String {
         let high = fold(a ^ (b >> 29), 0xD6E8_FEB8_6659_FD93)
         let low = fold(b ^ (a >> 31), 0xA076_1D64_78BD_642F) ^ high
-        return String(marker) + hex(high) + hex(low)
+        return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { HexText.of($0, lead: UInt8(ascii: "~")) }
     }
 
     /// The digest of a feed's body.
@@ -75,13 +75,5 @@ enum RevisionDigest {
     private static func fold(_ x: UInt64, _ k: UInt64) -> UInt64 {
         let product = x.multipliedFullWidth(by: k)
         return product.high ^ product.low
-    }
-
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    private static func hex(_ value: UInt64) -> String {
-        var out = [UInt8](repeating: 0, count: 16)
-        for k in 0..<16 { out[k] = digits[Int((value >> (60 - 4 * UInt64(k))) & 0xF)] }
-        return String(decoding: out, as: UTF8.self)
     }
 }

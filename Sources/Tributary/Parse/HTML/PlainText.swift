@@ -50,28 +50,65 @@ public enum PlainText {
 
     /// Collapses every run of Unicode whitespace (U+00A0 included) to one space, and trims.
     public static func collapse(_ text: String) -> String {
-        // Byte-level: the whitespace `isFeedWhitespace` lists is recognised by its UTF-8 form.
+        // Byte-level: the whitespace `isFeedWhitespace` lists is recognised by its UTF-8 form. Text that is
+        // already collapsed (most titles) is returned as it is; other text is written once, into a string's
+        // own storage: appending to an array byte by byte cost 3% of a cold import.
         var copy = text
         return copy.withUTF8 { bytes -> String in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
-            var pendingSpace = false
-            var i = 0
-            while i < bytes.count {
-                let width = whitespaceWidth(bytes, at: i)
-                if width > 0 {
-                    pendingSpace = !out.isEmpty
-                    i += width
-                } else {
-                    if pendingSpace { out.append(0x20); pendingSpace = false }
-                    out.append(bytes[i])
-                    i += 1
+            guard let first = firstChange(bytes) else { return text }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                // Words are copied a stretch at a time, up to the next byte that may start whitespace.
+                guard let source = bytes.baseAddress, let target = out.baseAddress else { return 0 }
+                target.update(from: source, count: first)
+                var n = first
+                var pendingSpace = false
+                var i = first
+                while i < bytes.count {
+                    var end = i
+                    while end < bytes.count && !mayStartWhitespace(source[end]) { end += 1 }
+                    if end == i {
+                        let width = whitespaceWidth(bytes, at: i)
+                        if width > 0 {
+                            pendingSpace = n > 0
+                            i += width
+                            continue
+                        }
+                        end = i + 1 // a lead byte of some other character
+                    }
+                    if pendingSpace { target[n] = 0x20; n += 1; pendingSpace = false }
+                    (target + n).update(from: source + i, count: end - i)
+                    n += end - i
+                    i = end
                 }
+                return n
             }
-            let unchanged = out.count == bytes.count
-                && (bytes.isEmpty || out.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
-            return unchanged ? text : String(decoding: out, as: UTF8.self)
         }
+    }
+
+    /// ASCII whitespace, and the lead bytes of the other whitespace characters' UTF-8 forms.
+    @inline(__always)
+    private static func mayStartWhitespace(_ c: UInt8) -> Bool {
+        c <= 0x20 ? (c >= 0x1C || (c >= 0x09 && c <= 0x0D)) : (c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3)
+    }
+
+    /// Where `collapse` first departs from a plain copy: the start of the first whitespace run that is not
+    /// one space between two words. Nil when the text is already collapsed.
+    private static func firstChange(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var run = -1 // start of the whitespace run `i` is in, or -1
+        var i = 0
+        while i < bytes.count {
+            let c = bytes[i]
+            let width = c < 0x80 ? ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) ? 1 : 0) : whitespaceWidth(bytes, at: i)
+            if width == 0 {
+                run = -1
+                i += 1
+                continue
+            }
+            if run >= 0 || i == 0 || c != 0x20 { return run >= 0 ? run : i }
+            run = i
+            i += 1
+        }
+        return run >= 0 ? run : nil
     }
 
     /// The length of the whitespace character at `i` (see `isFeedWhitespace`), or 0.
