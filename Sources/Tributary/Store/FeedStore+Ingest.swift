@@ -23,6 +23,7 @@ extension FeedStore {
                        fullText: Bool = false, nearDuplicates: NearDuplicatePolicy = .off) throws(StoreError) -> IngestCounts {
         let polledAt = state.lastPollAt ?? Date()
         do {
+            try noticeOtherWriters()
             try openBatchTransaction()
             let counts = try commitTransaction(feedID: feedID, feedURL: feedURL, state: state, parsed: parsed, polledAt: polledAt,
                                                fullText: fullText, nearDuplicates: nearDuplicates)

@@ -12,6 +12,16 @@ public final class FeedStore {
     var batch: PollBatch?
     /// `story_keys` rows of the open batch, inserted when it commits (StoryKeyBuffer.swift).
     var heldKeys = StoryKeyBuffer()
+    /// Which story keys may be stored (StoryKeyFilter.swift): built once look-ups have paid for it, kept
+    /// while this connection is the database's only writer.
+    var keyFilter: StoryKeyFilter?
+    /// Key look-ups since the filter was last dropped, and the `data_version` that tells another
+    /// connection's commit (nil until this store first commits: read-only stores never build the filter).
+    var keyLookups = 0
+    var keyFilterDue = Int.max
+    /// Look-ups before the filter is considered at all (tests lower it).
+    var keyFilterMinimumLookUps = 4096
+    var dataVersion: Int?
     /// Updates caused by content churn alone (same title and link) stop counting after this many.
     public static let maxChurnRevisions = 5
 

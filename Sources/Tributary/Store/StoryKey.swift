@@ -18,12 +18,20 @@ enum StoryKey: UInt8, Sendable {
         return Int64(bitPattern: h)
     }
 
-    /// The items column holding the full value.
-    var column: String {
+    /// The first stored item under a key whose value is the one looked up, and whether a given item has it.
+    var lookUpSQL: String {
         switch self {
-        case .url: "canonical_url"
-        case .text: "fingerprint"
-        case .entry: "entry_id"
+        case .url: "SELECT i.id FROM story_keys k JOIN items i ON i.id = k.item_id WHERE k.key = ? AND i.canonical_url = ? LIMIT 1"
+        case .text: "SELECT i.id FROM story_keys k JOIN items i ON i.id = k.item_id WHERE k.key = ? AND i.fingerprint = ? LIMIT 1"
+        case .entry: "SELECT i.id FROM story_keys k JOIN items i ON i.id = k.item_id WHERE k.key = ? AND i.entry_id = ? LIMIT 1"
+        }
+    }
+
+    var heldCheckSQL: String {
+        switch self {
+        case .url: "SELECT 1 FROM items WHERE id = ? AND canonical_url = ?"
+        case .text: "SELECT 1 FROM items WHERE id = ? AND fingerprint = ?"
+        case .entry: "SELECT 1 FROM items WHERE id = ? AND entry_id = ?"
         }
     }
 }
@@ -33,12 +41,11 @@ extension FeedStore {
     /// an ORDER BY here would make SQLite set up a sorter for every look-up).
     func storedItem(_ kind: StoryKey, _ value: String) throws(StoreError) -> Int64? {
         let key = kind.of(value)
-        var found = try db.scalar("""
-            SELECT i.id FROM story_keys k JOIN items i ON i.id = k.item_id WHERE k.key = ? AND i.\(kind.column) = ? LIMIT 1
-            """, [.int(key), .text(value)]).map(Int64.init)
+        if try !keyMayBeStored(key) { return nil }
+        var found = try db.scalar(kind.lookUpSQL, [.int(key), .text(value)]).map(Int64.init)
         // Rows the open batch holds back: the first whose item has the value, if before the table's.
         for item in heldKeys.items(under: key).sorted() where found.map({ item < $0 }) ?? true {
-            if try db.scalar("SELECT 1 FROM items WHERE id = ? AND \(kind.column) = ?", [.int(item), .text(value)]) != nil {
+            if try db.scalar(kind.heldCheckSQL, [.int(item), .text(value)]) != nil {
                 found = item
                 break
             }
@@ -50,12 +57,48 @@ extension FeedStore {
     func recordKeys(itemID: Int64, _ values: [(StoryKey, String?)]) throws(StoreError) {
         let holding = batch?.openedAt != nil && db.inTransaction
         for case let (kind, value?) in values {
+            let key = kind.of(value)
             if holding {
-                heldKeys.add(key: kind.of(value), item: itemID)
+                heldKeys.add(key: key, item: itemID)
             } else {
-                try fileKey(kind.of(value), item: itemID)
+                try fileKey(key, item: itemID)
             }
+            keyFilter?.insert(key)
         }
+        // A full filter answers "maybe" too often: the next look-up builds a larger one.
+        if keyFilter?.isFull == true { keyFilter = nil }
+    }
+
+    /// False when no stored item can be under `key`. The filter is built once this store has made as many
+    /// look-ups as half the items stored (reading every key costs about what that many queries do; a
+    /// first import builds it at once, on an empty table), and only by a store that writes.
+    private func keyMayBeStored(_ key: Int64) throws(StoreError) -> Bool {
+        if let keyFilter { return keyFilter.mayContain(key) }
+        guard dataVersion != nil else { return true }
+        keyLookups += 1
+        guard keyLookups >= keyFilterMinimumLookUps else { return true }
+        if keyLookups == keyFilterMinimumLookUps {
+            keyFilterDue = max(keyLookups, (try db.scalar("SELECT max(id) FROM items") ?? 0) / 2)
+        }
+        guard keyLookups >= keyFilterDue else { return true }
+        var keys: [Int64] = []
+        try db.query("SELECT key FROM story_keys", cache: false) { row in keys.append(row.int64(0)) }
+        heldKeys.forEachKey { keys.append($0) }
+        var filter = StoryKeyFilter(capacity: 2 * keys.count)
+        for key in keys { filter.insert(key) }
+        keyFilter = filter
+        return filter.mayContain(key)
+    }
+
+    /// Drops the filter when another connection has committed since this one last looked: it may have
+    /// filed keys the filter never saw. Called before each poll is stored.
+    func noticeOtherWriters() throws(StoreError) {
+        let version = try db.scalar("PRAGMA data_version") ?? 0
+        if version != dataVersion {
+            keyFilter = nil
+            keyLookups = 0
+        }
+        dataVersion = version
     }
 
     /// Takes `itemID` out from under each of its values: it was pruned, or its URL or text changed.

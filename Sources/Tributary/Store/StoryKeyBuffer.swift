@@ -82,6 +82,11 @@ struct StoryKeyBuffer {
         }
     }
 
+    /// Calls `body` with the key of every row held (taken-out rows included: the caller only over-counts).
+    func forEachKey(_ body: (Int64) -> Void) {
+        for key in keys { body(key) }
+    }
+
     /// The rows to insert, in key order (then item), leaving the buffer empty.
     mutating func drain() -> [(key: Int64, item: Int64)] {
         var rows: [(key: Int64, item: Int64)] = []
