@@ -136,6 +136,20 @@ final class StoreTests: XCTestCase {
         FeedItem(id: id, link: link, title: title, published: date, summary: text)
     }
 
+    func testAGuidListedTwiceInAFeedsFirstPollIsOneItem() throws {
+        // The first poll of a feed skips the look-up by guid, except for a guid it has already listed.
+        let same = try commit(0, [item("g", title: "One", link: "https://a.example/1", text: storyText("1")),
+                                  item("g", title: "One", link: "https://a.example/1", text: storyText("1"))])
+        XCTAssertEqual(same.new, 1)
+        XCTAssertEqual(same.unchanged, 1)
+        let edited = try commit(1, [item("h", title: "Two", link: "https://b.example/2", text: storyText("2")),
+                                    item("h", title: "Two, edited", link: "https://b.example/2", text: storyText("2 edited"))])
+        XCTAssertEqual(edited.new, 1)
+        XCTAssertEqual(edited.updated, 1)
+        XCTAssertEqual(try store.itemCount(), 2)
+        XCTAssertEqual(try store.entries(feedIDs: feeds.map(\.id), limit: 10, notBefore: nil).compactMap(\.title).sorted(), ["One", "Two, edited"])
+    }
+
     func testNewThenUnchanged() throws {
         let items = [item("1", title: "One", link: "https://a.example/1", text: storyText("1")),
                      item("2", title: "Two", link: "https://a.example/2", text: storyText("2"))]

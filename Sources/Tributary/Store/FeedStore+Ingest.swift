@@ -46,9 +46,13 @@ extension FeedStore {
             if let parsed {
                 // Tombstones exist only once `[storage] keep` has pruned: until then no item needs checking.
                 let pruned = try db.scalar("SELECT 1 FROM tombstones LIMIT 1") != nil
+                // A feed with no stored sources (its first poll, as in a cold import) can only re-list a guid it
+                // lists twice in this body: its other items need no look-up by guid.
+                var listed: Set<String>? = try db.scalar("SELECT 1 FROM item_sources WHERE feed_id = ? LIMIT 1", [.int(feedID)]) == nil
+                    ? Set(minimumCapacity: parsed.items.count) : nil
                 for item in parsed.items {
                     let queued = try ingest(item, feedID: feedID, feedURL: feedURL, now: polledAt, near: nearDuplicates,
-                                            pruned: pruned, counts: &counts)
+                                            pruned: pruned, listed: &listed, counts: &counts)
                     if fullText, let queued, let link = item.link, link.lowercased().hasPrefix("http") {
                         try queueFullText(itemID: queued, url: link, now: polledAt)
                     }
@@ -77,8 +81,10 @@ extension FeedStore {
     }
 
     /// Returns the item's id when it is new or changed (its page may need fetching), else nil.
+    /// `listed`: the guids stored so far from a feed that had no sources before this poll (nil for any other
+    /// feed): a guid not in it cannot be known, so the look-up by guid is skipped.
     private func ingest(_ item: FeedItem, feedID: Int64, feedURL: String, now: Date, near policy: NearDuplicatePolicy,
-                        pruned: Bool, counts: inout IngestCounts) throws(StoreError) -> Int64? {
+                        pruned: Bool, listed: inout Set<String>?, counts: inout IngestCounts) throws(StoreError) -> Int64? {
         // The fingerprint parses HTML, so it is computed only for items that are new or changed; the
         // near-duplicate sketch reads the same plain text.
         var cachedText: String?
@@ -103,7 +109,8 @@ extension FeedStore {
         var known: (id: Int64, owner: Int64, revision: String, revisions: Int, title: String?, link: String?, updated: Double?,
                     canonical: String?, fingerprint: String?)?
         var nearMerge: (similarity: Double?, comparedWords: Int?, containment: Double?)?
-        try db.query("""
+        let mayBeKnown = !(listed?.insert(guid).inserted ?? false)
+        if mayBeKnown { try db.query("""
             SELECT i.id, i.feed_id, i.revision, i.revisions, i.title, i.link, i.updated, s.layer, s.similarity, s.compared_words,
             s.containment, i.canonical_url, i.fingerprint FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
             """, [.int(feedID), .text(guid)]) { row in
@@ -112,7 +119,7 @@ extension FeedStore {
             if row.text("layer") == "near" {
                 nearMerge = (row.optionalDouble("similarity"), row.optionalInt("compared_words"), row.optionalDouble("containment"))
             }
-        }
+        } }
         if let merge = nearMerge, let owner = known?.owner,
            !policy.keeps(similarity: merge.similarity, comparedWords: merge.comparedWords, containment: merge.containment,
                          feedID: feedID, ownerFeedID: owner) {
