@@ -10,6 +10,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,35 @@ database = os.path.join(folder, "state/tributary.sqlite")
 output = os.path.join(folder, "state/merged.atom")
 passed = failed = 0
 try:
+    # First imports killed mid-write: a new database takes its first import under a rollback journal
+    # (FeedStore.importJournal). Each is killed on a fresh file, then one clean poll must roll the journal
+    # back, store every story once and leave the file in WAL mode.
+    for _ in range(15):
+        corpus.advance()
+    first_folder = os.path.join(folder, "first")
+    os.makedirs(first_folder)
+    first = write_config(first_folder, port, outlets)
+    first_db = os.path.join(first_folder, "state/tributary.sqlite")
+    for k in range(8):
+        shutil.rmtree(os.path.join(first_folder, "state"), ignore_errors=True)
+        proc = subprocess.Popen([BINARY, "poll", "--config", first], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, 0.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        journal = os.path.exists(first_db + "-journal")
+        result = subprocess.run([BINARY, "poll", "--config", first], capture_output=True, text=True)
+        integrity, stories, links = check_database(first_db)
+        mode = sqlite3.connect(f"file:{first_db}?mode=ro", uri=True).execute("PRAGMA journal_mode").fetchone()[0]
+        entries = check_output(os.path.join(first_folder, "state/merged.atom"))
+        expected = len(corpus.stories)
+        ok = (result.returncode == 0 and integrity == "ok" and stories == expected and links == expected
+              and entries == expected and mode == "wal")
+        print(f"first import kill {k + 1}: journal left {journal}, then {stories} stories, {entries} in the output, "
+              f"{expected} published, mode {mode}" + ("" if ok else f"  PROBLEMS: exit {result.returncode}, {integrity}"))
+        if ok:
+            passed += 1
+        else:
+            failed += 1
     for k in range(kills):
         corpus.advance()
         command = "run" if k % 3 == 2 else "poll"

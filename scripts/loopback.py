@@ -73,7 +73,11 @@ def write_config(folder, port, outlets, database="state/tributary.sqlite", outpu
 
 
 def check_database(path):
-    """(integrity result, number of stories) of a database that may be mid-write by nobody."""
+    """(integrity result, number of stories) of a database that may be mid-write by nobody. A hot rollback
+    journal (a first import killed mid-write) is rolled back first, as the next writer to open the file
+    would: a read-only connection cannot."""
+    if os.path.exists(path + "-journal"):
+        sqlite3.connect(path).execute("SELECT count(*) FROM sqlite_master").fetchone()
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         integrity = db.execute("PRAGMA integrity_check").fetchone()[0]

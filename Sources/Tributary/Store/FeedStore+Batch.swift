@@ -77,6 +77,8 @@ extension FeedStore {
             try? setCacheSize(Self.idleCacheBytes)
         }
         try commitBatch()
+        // A new database's first import is stored: from now on, WAL (FeedStore.importJournal).
+        if importJournal { try switchToWAL(waiting: false) }
     }
 
     /// Opens the batch's transaction before a poll is stored in it.

@@ -91,11 +91,21 @@ final class SQLiteDatabase {
             throw StoreError(message: "cannot open database \(path): \(message)", code: rc)
         }
         handle = db
-        sqlite3_busy_timeout(db, 5000)
+        sqlite3_busy_timeout(db, Self.busyMilliseconds)
         sqlite3_extended_result_codes(db, 1)
     }
 
     deinit { close() }
+
+    /// How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+    static let busyMilliseconds: Int32 = 5000
+
+    /// Runs `body` with lock waits of `milliseconds` instead (0: fail at once when busy).
+    func waitingOnLocks<T>(_ milliseconds: Int32, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        if let handle { sqlite3_busy_timeout(handle, milliseconds) }
+        defer { if let handle { sqlite3_busy_timeout(handle, Self.busyMilliseconds) } }
+        return try body()
+    }
 
     func close() {
         for (_, statement) in statements { sqlite3_finalize(statement) }
