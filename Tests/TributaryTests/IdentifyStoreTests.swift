@@ -34,6 +34,10 @@ final class IdentifyTests: XCTestCase {
         XCTAssertGreaterThan(compared, 900)
         var quoted = "\u{201C}KARACHI\u{201D} \u{2014} Ölpreis \u{2018}ÆØÅ\u{2019}\u{2026} \u{2160}"
         XCTAssertEqual(quoted.withUTF8 { ContentFingerprint.foldedInOnePass($0) }, "\"karachi\" - ölpreis 'æøå'... \u{2170}")
+        // The one scalar of the list whose small letter is longer in UTF-8 (U+0130: 2 bytes to 3), alone.
+        var dotted = String(repeating: "\u{130}", count: 40)
+        XCTAssertEqual(dotted.withUTF8 { ContentFingerprint.foldedInOnePass($0) }, ContentFingerprint.foldedByScalars(dotted))
+        XCTAssertEqual(dotted.withUTF8 { ContentFingerprint.foldedInOnePass($0) }?.utf8.count, 120)
         // Scripts outside the stable list take the scalar path.
         var urdu = "کراچی"
         XCTAssertNil(urdu.withUTF8 { ContentFingerprint.foldedInOnePass($0) })
@@ -106,6 +110,10 @@ final class IdentifyTests: XCTestCase {
 
     func testSHA256() {
         XCTAssertEqual(ContentFingerprint.sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(ContentFingerprint.sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        for (a, b) in [("", ""), ("body\u{0}", ""), ("", "abc"), ("body\u{0}", String(repeating: "long text ", count: 300)), ("ä", "中")] {
+            XCTAssertEqual(ContentFingerprint.sha256Hex(joining: a, b), ContentFingerprint.sha256Hex(a + b))
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import CCrypto
+import CCryptoShim
 import Foundation
 
 /// SHA-256 of an item's normalized text: the same story under different URLs hashes alike.
@@ -19,7 +20,7 @@ public enum ContentFingerprint {
     public static func of(title: String?, normalizedText body: String, date: Date? = nil) -> String? {
         // Normalized text has single spaces between words.
         let words = wordCount(body, upTo: shortTextWords)
-        if words >= shortTextWords { return sha256Hex("body\u{0}" + body) }
+        if words >= shortTextWords { return sha256Hex(joining: "body\u{0}", body) }
         let heading = normalize(title ?? "")
         let headingWords = wordCount(heading, upTo: 3)
         guard !heading.isEmpty, words + headingWords >= 3 || !body.isEmpty else { return nil }
@@ -76,38 +77,53 @@ public enum ContentFingerprint {
     /// scalar is NFC-stable (most news copy); nil for other text. Matches `lowercased()` and the folds
     /// below scalar for scalar (`IdentifyStoreTests` compares the two).
     static func foldedInOnePass(_ b: UnsafeBufferPointer<UInt8>) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count + 8)
-        var i = 0
-        let n = b.count
-        while i < n {
-            let c = b[i]
-            if c < 0x80 {
-                out.append(c &- 0x41 < 26 ? c | 0x20 : c)
-                i += 1
-                continue
+        var unstable = false
+        // Written straight into the string's storage (an array appended to byte by byte cost a third of
+        // this). Lower-casing a scalar of these blocks at most doubles its UTF-8 length (U+0130: 2 -> 3).
+        let folded = String(unsafeUninitializedCapacity: 2 * b.count) { out in
+            var n = 0
+            var i = 0
+            let count = b.count
+            func copy(_ bytes: some Collection<UInt8>) {
+                for byte in bytes { out[n] = byte; n += 1 }
             }
-            // Valid UTF-8 (it is a String's): 2, 3 or 4 bytes.
-            let width = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
-            var value = UInt32(c) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
-            for k in 1..<width { value = value << 6 | UInt32(b[i + k] & 0x3F) }
-            guard let scalar = Unicode.Scalar(value), isStableUnderNFC(scalar) else { return nil }
-            if let folded = foldedPunctuation(value) {
-                out.append(contentsOf: folded.utf8)
+            while i < count {
+                let c = b[i]
+                if c < 0x80 {
+                    out[n] = c &- 0x41 < 26 ? c | 0x20 : c
+                    n += 1
+                    i += 1
+                    continue
+                }
+                // Valid UTF-8 (it is a String's): 2, 3 or 4 bytes.
+                let width = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+                var value = UInt32(c) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+                for k in 1..<width { value = value << 6 | UInt32(b[i + k] & 0x3F) }
+                guard let scalar = Unicode.Scalar(value), isStableUnderNFC(scalar) else {
+                    unstable = true
+                    return 0
+                }
+                if let ascii = foldedPunctuation(value) {
+                    copy(ascii.utf8)
+                } else {
+                    switch value {
+                    case 0x80...0xBF, 0xD7, 0xDF...0xFF, 0x2000...0x206F:
+                        copy(UnsafeBufferPointer(rebasing: b[i..<(i + width)]))
+                    case 0xC0...0xDE:
+                        // Latin-1 capitals: the small letter is 0x20 further, still two bytes.
+                        let lower = value + 0x20
+                        out[n] = UInt8(0xC0 | (lower >> 6))
+                        out[n + 1] = UInt8(0x80 | (lower & 0x3F))
+                        n += 2
+                    default:
+                        copy(scalar.properties.lowercaseMapping.utf8)
+                    }
+                }
                 i += width
-                continue
             }
-            switch value {
-            case 0x80...0xBF, 0xD7, 0xDF...0xFF, 0x2000...0x206F:
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<(i + width)]))
-            case 0xC0...0xDE:
-                out.append(contentsOf: String(Unicode.Scalar(value + 0x20)!).utf8)
-            default:
-                out.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
-            }
-            i += width
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
+        return unstable ? nil : folded
     }
 
     /// Scalars NFC leaves alone whatever surrounds them: no combining class, no canonical decomposition,
@@ -133,8 +149,19 @@ public enum ContentFingerprint {
     }
 
     static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(SHA256_DIGEST_LENGTH)) { digest in
-            _ = SHA256(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, digest.baseAddress)
+        sha256Hex(bytes, UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    /// The digest of `first` followed by `second`, without joining them into one string first.
+    static func sha256Hex(joining first: String, _ second: String) -> String {
+        var first = first
+        var second = second
+        return first.withUTF8 { a in second.withUTF8 { b in sha256Hex(UnsafeRawBufferPointer(a), UnsafeRawBufferPointer(b)) } }
+    }
+
+    private static func sha256Hex(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            tributary_sha256_two(first.baseAddress, first.count, second.baseAddress, second.count, digest.baseAddress)
             return HexText.of(UnsafeRawBufferPointer(digest))
         }
     }
