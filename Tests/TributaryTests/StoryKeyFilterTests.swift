@@ -3,9 +3,9 @@ import XCTest
 @testable import Tributary
 
 final class StoryKeyFilterTests: XCTestCase {
-    func testFilterNeverForgetsAKeyAndRarelyClaimsOne() {
+    func testFilterNeverForgetsAKeyAndRarelyClaimsOne() throws {
         var generator = SystemRandomNumberGenerator()
-        var filter = StoryKeyFilter(capacity: 50_000)
+        let filter = try XCTUnwrap(StoryKeyFilter(capacity: 50_000))
         let present = (0..<50_000).map { _ in Int64.random(in: .min ... .max, using: &generator) }
         for key in present { filter.insert(key) }
         XCTAssertFalse(filter.isFull)

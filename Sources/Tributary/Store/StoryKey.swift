@@ -81,11 +81,12 @@ extension FeedStore {
             keyFilterDue = max(keyLookups, (try db.scalar("SELECT max(id) FROM items") ?? 0) / 2)
         }
         guard keyLookups >= keyFilterDue else { return true }
-        var keys: [Int64] = []
-        try db.query("SELECT key FROM story_keys", cache: false) { row in keys.append(row.int64(0)) }
-        heldKeys.forEachKey { keys.append($0) }
-        var filter = StoryKeyFilter(capacity: 2 * keys.count)
-        for key in keys { filter.insert(key) }
+        // Room for half as many keys again; sized from the table's row count and the held rows, then filled
+        // straight from the table: a list of 1.4 million keys (N=10,000) added 11 MB to the peak memory.
+        let rows = try db.scalar("SELECT count(*) FROM story_keys") ?? 0
+        guard let filter = StoryKeyFilter(capacity: (rows + heldKeys.count) * 3 / 2) else { return true }
+        try db.query("SELECT key FROM story_keys", cache: false) { row in filter.insert(row.int64(0)) }
+        heldKeys.forEachKey { filter.insert($0) }
         keyFilter = filter
         return filter.mayContain(key)
     }

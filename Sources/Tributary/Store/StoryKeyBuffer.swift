@@ -20,6 +20,8 @@ struct StoryKeyBuffer {
     private var pollRemovals: [(row: Int32, item: Int64)] = []
 
     var isEmpty: Bool { newestRow.isEmpty }
+    /// Rows held, taken-out ones included.
+    var count: Int { keys.count }
 
     /// The items held under `key`, newest first.
     func items(under key: Int64) -> [Int64] {
