@@ -17,6 +17,9 @@ final class CompressedText {
         compressor = ZSTD_createCCtx()
         decompressor = ZSTD_createDCtx()
         ZSTD_CCtx_setParameter(compressor, ZSTD_c_compressionLevel, 1)
+        // Matches of six bytes or more: on bodies of a few kilobytes, 6% less time than level 1's choice for
+        // their size at 2% more bytes (the compressed bodies of the bench corpus, 42,714 of them).
+        ZSTD_CCtx_setParameter(compressor, ZSTD_c_minMatch, 6)
         // No checksum: SQLite's pages are what must stay whole; the frame keeps its size for decoding.
         ZSTD_CCtx_setParameter(compressor, ZSTD_c_checksumFlag, 0)
     }
