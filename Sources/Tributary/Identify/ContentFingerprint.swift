@@ -160,7 +160,7 @@ public enum ContentFingerprint {
     }
 
     private static func sha256Hex(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> String {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(SHA256_DIGEST_LENGTH)) { digest in
             tributary_sha256_two(first.baseAddress, first.count, second.baseAddress, second.count, digest.baseAddress)
             return HexText.of(UnsafeRawBufferPointer(digest))
         }

@@ -9,7 +9,7 @@ import Foundation
 /// SHA-256 of the fields joined by U+001F; `matches` still recognises those, so an upgrade does not see
 /// every stored item as edited. A feed's stored body hash was all 64 hex digits of the body's SHA-256.
 enum RevisionDigest {
-    static let marker: Character = "~"
+    static let marker = UInt8(ascii: "~")
 
     /// The digest of `fields`, each delimited by its length (so that no two lists of fields run together).
     static func of(_ fields: [String]) -> String {
@@ -25,7 +25,7 @@ enum RevisionDigest {
     private static func finish(_ a: UInt64, _ b: UInt64) -> String {
         let high = fold(a ^ (b >> 29), 0xD6E8_FEB8_6659_FD93)
         let low = fold(b ^ (a >> 31), 0xA076_1D64_78BD_642F) ^ high
-        return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { HexText.of($0, lead: UInt8(ascii: "~")) }
+        return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { HexText.of($0, lead: marker) }
     }
 
     /// The digest of a feed's body.
@@ -39,13 +39,13 @@ enum RevisionDigest {
     /// Whether `stored` is the digest of `body`, in this format or an older release's.
     static func matches(stored: String?, body: Data, digest: String) -> Bool {
         guard let stored else { return false }
-        if stored.first == marker { return stored == digest }
+        if stored.utf8.first == marker { return stored == digest }
         return stored == ContentFingerprint.sha256Hex(body)
     }
 
     /// Whether `stored` is the revision of an item with `fields`, in this format or an older release's.
     static func matches(stored: String, fields: [String], digest: String) -> Bool {
-        if stored.first == marker { return stored == digest }
+        if stored.utf8.first == marker { return stored == digest }
         return stored.hasPrefix(ContentFingerprint.sha256Hex(fields.joined(separator: "\u{1F}")).prefix(32))
     }
 

@@ -23,7 +23,8 @@ extension FeedStore {
                        fullText: Bool = false, nearDuplicates: NearDuplicatePolicy = .off) throws(StoreError) -> IngestCounts {
         let polledAt = state.lastPollAt ?? Date()
         do {
-            try noticeOtherWriters()
+            // Only polls with items look keys up.
+            if parsed != nil { try noticeOtherWriters() }
             try openBatchTransaction()
             let counts = try commitTransaction(feedID: feedID, feedURL: feedURL, state: state, parsed: parsed, polledAt: polledAt,
                                                fullText: fullText, nearDuplicates: nearDuplicates)
@@ -110,16 +111,18 @@ extension FeedStore {
                     canonical: String?, fingerprint: String?)?
         var nearMerge: (similarity: Double?, comparedWords: Int?, containment: Double?)?
         let mayBeKnown = !(listed?.insert(guid).inserted ?? false)
-        if mayBeKnown { try db.query("""
-            SELECT i.id, i.feed_id, i.revision, i.revisions, i.title, i.link, i.updated, s.layer, s.similarity, s.compared_words,
-            s.containment, i.canonical_url, i.fingerprint FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
-            """, [.int(feedID), .text(guid)]) { row in
-            known = (row.int64("id"), row.int64("feed_id"), row.text("revision") ?? "", row.int("revisions"), row.text("title"),
-                     row.text("link"), row.optionalDouble("updated"), row.text("canonical_url"), row.text("fingerprint"))
-            if row.text("layer") == "near" {
-                nearMerge = (row.optionalDouble("similarity"), row.optionalInt("compared_words"), row.optionalDouble("containment"))
+        if mayBeKnown {
+            try db.query("""
+                SELECT i.id, i.feed_id, i.revision, i.revisions, i.title, i.link, i.updated, s.layer, s.similarity, s.compared_words,
+                s.containment, i.canonical_url, i.fingerprint FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?
+                """, [.int(feedID), .text(guid)]) { row in
+                known = (row.int64("id"), row.int64("feed_id"), row.text("revision") ?? "", row.int("revisions"), row.text("title"),
+                         row.text("link"), row.optionalDouble("updated"), row.text("canonical_url"), row.text("fingerprint"))
+                if row.text("layer") == "near" {
+                    nearMerge = (row.optionalDouble("similarity"), row.optionalInt("compared_words"), row.optionalDouble("containment"))
+                }
             }
-        } }
+        }
         if let merge = nearMerge, let owner = known?.owner,
            !policy.keeps(similarity: merge.similarity, comparedWords: merge.comparedWords, containment: merge.containment,
                          feedID: feedID, ownerFeedID: owner) {

@@ -71,7 +71,7 @@ public final class FeedStore {
         // temp_store: the statement journal each savepoint keeps stays in memory (in a file it was most of
         // the bytes written). The checkpoint runs once the log holds 64 MB: a page changed by several
         // commits in between reaches the database file once.
-        try db.execute("PRAGMA synchronous = \(isNew ? "FULL" : "NORMAL"); PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 33554432; PRAGMA temp_store = MEMORY;")
+        try db.execute("PRAGMA synchronous = \(importJournal ? "FULL" : "NORMAL"); PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 33554432; PRAGMA temp_store = MEMORY;")
         let pageBytes = try db.scalar("PRAGMA page_size") ?? 4096
         try db.execute("PRAGMA wal_autocheckpoint = \(Self.checkpointBytes / max(pageBytes, 512))")
         try setCacheSize(Self.idleCacheBytes)
@@ -93,8 +93,9 @@ public final class FeedStore {
                 if importJournal { try db.execute("PRAGMA synchronous = NORMAL") }
                 importJournal = false
                 return
-            } catch where error.primaryCode == 5 && (!waiting || attempts < 100) {
-                guard waiting else { return }
+            } catch where error.primaryCode == 5 && !waiting {
+                return // busy: tried again after the next batch
+            } catch where error.primaryCode == 5 && attempts < 100 {
                 attempts += 1
                 usleep(50_000)
             }

@@ -6,7 +6,7 @@
 ///
 /// The keys are stored: the hash (FNV-1a, 64 bits, over a kind byte then the UTF-8 bytes) must never
 /// change, or stored items would no longer be found.
-enum StoryKey: UInt8, Sendable {
+enum StoryKey: UInt8, Sendable, CaseIterable {
     case url = 0x75
     case text = 0x74
     case entry = 0x65
@@ -18,22 +18,26 @@ enum StoryKey: UInt8, Sendable {
         return Int64(bitPattern: h)
     }
 
-    /// The first stored item under a key whose value is the one looked up, and whether a given item has it.
-    var lookUpSQL: String {
+    /// The items column holding the full value.
+    var column: String {
         switch self {
-        case .url: "SELECT i.id FROM story_keys k JOIN items i ON i.id = k.item_id WHERE k.key = ? AND i.canonical_url = ? LIMIT 1"
-        case .text: "SELECT i.id FROM story_keys k JOIN items i ON i.id = k.item_id WHERE k.key = ? AND i.fingerprint = ? LIMIT 1"
-        case .entry: "SELECT i.id FROM story_keys k JOIN items i ON i.id = k.item_id WHERE k.key = ? AND i.entry_id = ? LIMIT 1"
+        case .url: "canonical_url"
+        case .text: "fingerprint"
+        case .entry: "entry_id"
         }
     }
 
-    var heldCheckSQL: String {
-        switch self {
-        case .url: "SELECT 1 FROM items WHERE id = ? AND canonical_url = ?"
-        case .text: "SELECT 1 FROM items WHERE id = ? AND fingerprint = ?"
-        case .entry: "SELECT 1 FROM items WHERE id = ? AND entry_id = ?"
-        }
-    }
+    /// The first stored item under a key whose value is the one looked up, and whether a given item has it:
+    /// built once, not interpolated for every look-up.
+    var lookUpSQL: String { Self.lookUps[self]! }
+    var heldCheckSQL: String { Self.heldChecks[self]! }
+
+    private static let lookUps = Dictionary(uniqueKeysWithValues: allCases.map {
+        ($0, "SELECT i.id FROM story_keys k JOIN items i ON i.id = k.item_id WHERE k.key = ? AND i.\($0.column) = ? LIMIT 1")
+    })
+    private static let heldChecks = Dictionary(uniqueKeysWithValues: allCases.map {
+        ($0, "SELECT 1 FROM items WHERE id = ? AND \($0.column) = ?")
+    })
 }
 
 extension FeedStore {

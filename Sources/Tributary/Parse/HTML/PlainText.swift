@@ -97,14 +97,12 @@ public enum PlainText {
         var run = -1 // start of the whitespace run `i` is in, or -1
         var i = 0
         while i < bytes.count {
-            let c = bytes[i]
-            let width = c < 0x80 ? ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) ? 1 : 0) : whitespaceWidth(bytes, at: i)
-            if width == 0 {
+            guard whitespaceWidth(bytes, at: i) > 0 else {
                 run = -1
                 i += 1
                 continue
             }
-            if run >= 0 || i == 0 || c != 0x20 { return run >= 0 ? run : i }
+            if run >= 0 || i == 0 || bytes[i] != 0x20 { return run >= 0 ? run : i }
             run = i
             i += 1
         }
